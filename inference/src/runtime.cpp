@@ -1,0 +1,49 @@
+#include "kinora/inference/runtime.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <stdexcept>
+
+namespace kinora::inference {
+
+RuntimeInfo runtimeInfo()
+{
+    RuntimeInfo info;
+    info.libtorchVersion = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) +
+                           "." + std::to_string(TORCH_VERSION_PATCH);
+    info.cudaAvailable = torch::cuda::is_available();
+    info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    info.device = info.cudaAvailable ? "cuda" : "cpu";
+    info.cpuThreads = torch::get_num_threads();
+    return info;
+}
+
+std::string resolveDevice(DevicePreference preference)
+{
+    switch (preference) {
+    case DevicePreference::Cpu:
+        return "cpu";
+    case DevicePreference::Cuda:
+        if (!torch::cuda::is_available())
+            throw std::runtime_error("CUDA was requested but LibTorch finds no usable GPU "
+                                     "(use --device cpu, or check the NVIDIA driver)");
+        return "cuda";
+    case DevicePreference::Auto:
+        break;
+    }
+    return torch::cuda::is_available() ? "cuda" : "cpu";
+}
+
+DevicePreference parseDevicePreference(const std::string& text)
+{
+    if (text == "auto")
+        return DevicePreference::Auto;
+    if (text == "cpu")
+        return DevicePreference::Cpu;
+    if (text == "cuda")
+        return DevicePreference::Cuda;
+    throw std::invalid_argument("unknown device '" + text + "' (expected auto, cpu or cuda)");
+}
+
+} // namespace kinora::inference
