@@ -20,28 +20,28 @@ struct Planned {
 // Subcommands of the contract that are not built yet. They parse, then say so and exit 2 rather than
 // pretend to work.
 constexpr Planned kPlanned[] = {
-    {"generate", "make a clip from a prompt (optionally from a first frame)"},
-    {"extend", "continue a clip by N frames"},
-    {"interpolate", "raise a clip's frame rate (--factor K or --fps F)"},
-    {"inpaint", "regenerate the masked region of a clip"},
-    {"encode", "convert a clip or image sequence to another format"},
-    {"info", "describe a video file or a model pack (--json)"},
-    {"train", "train a model pack"},
-    {"eval", "measure a model pack's quality"},
-    {"bench", "benchmark the engine and the video paths"},
+    { "generate", "make a clip from a prompt (optionally from a first frame)" },
+    { "extend", "continue a clip by N frames" },
+    { "interpolate", "raise a clip's frame rate (--factor K or --fps F)" },
+    { "inpaint", "regenerate the masked region of a clip" },
+    { "encode", "convert a clip or image sequence to another format" },
+    { "info", "describe a video file or a model pack (--json)" },
+    { "train", "train a model pack" },
+    { "eval", "measure a model pack's quality" },
+    { "bench", "benchmark the engine and the video paths" },
 };
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"Kinora's jobs without a window: generate, extend, interpolate, inpaint, encode.",
-                 "kinora-cli"};
+    CLI::App app { "Kinora's jobs without a window: generate, extend, interpolate, inpaint, encode.",
+        "kinora-cli" };
     app.set_version_flag("--version", [] {
         const auto info = kinora::core::engineInfo();
-        return "kinora-cli " + info.kinoraVersion.toStdString() + " (LibTorch " +
-               info.libtorchVersion.toStdString() + ", FFmpeg " + info.ffmpegVersion.toStdString() +
-               ", device " + info.device.toStdString() + ")";
+        return "kinora-cli " + info.kinoraVersion.toStdString() + " (LibTorch "
+            + info.libtorchVersion.toStdString() + ", FFmpeg " + info.ffmpegVersion.toStdString()
+            + ", device " + info.device.toStdString() + ")";
     });
     app.require_subcommand(1);
     app.footer("Exit status: 0 success, 1 runtime error, 2 usage error, 130 interrupted.");

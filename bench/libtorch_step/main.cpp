@@ -13,15 +13,20 @@
 namespace {
 
 struct BlockImpl : torch::nn::Module {
-    torch::nn::Conv3d spatial{nullptr}, temporal{nullptr};
-    torch::nn::GroupNorm norm{nullptr};
+    torch::nn::Conv3d spatial { nullptr }, temporal { nullptr };
+    torch::nn::GroupNorm norm { nullptr };
     explicit BlockImpl(int64_t ch)
     {
-        spatial = register_module("spatial", torch::nn::Conv3d(torch::nn::Conv3dOptions(ch, ch, {1, 3, 3}).padding({0, 1, 1})));
-        temporal = register_module("temporal", torch::nn::Conv3d(torch::nn::Conv3dOptions(ch, ch, {3, 1, 1}).padding({1, 0, 0})));
+        spatial = register_module(
+            "spatial", torch::nn::Conv3d(torch::nn::Conv3dOptions(ch, ch, { 1, 3, 3 }).padding({ 0, 1, 1 })));
+        temporal = register_module("temporal",
+            torch::nn::Conv3d(torch::nn::Conv3dOptions(ch, ch, { 3, 1, 1 }).padding({ 1, 0, 0 })));
         norm = register_module("norm", torch::nn::GroupNorm(8, ch));
     }
-    torch::Tensor forward(const torch::Tensor& x) { return x + temporal(torch::silu(spatial(torch::silu(norm(x))))); }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        return x + temporal(torch::silu(spatial(torch::silu(norm(x)))));
+    }
 };
 TORCH_MODULE(Block);
 
@@ -33,12 +38,13 @@ int main()
     // Both builds get every core; Debian's 1.13 starts with one intra-op thread.
     torch::set_num_threads(static_cast<int>(std::thread::hardware_concurrency()));
     const int64_t ch = 64;
-    torch::nn::Sequential net(torch::nn::Conv3d(torch::nn::Conv3dOptions(4, ch, {1, 3, 3}).padding({0, 1, 1})), Block(ch),
-                              Block(ch), Block(ch), Block(ch),
-                              torch::nn::Conv3d(torch::nn::Conv3dOptions(ch, 4, {1, 3, 3}).padding({0, 1, 1})));
+    torch::nn::Sequential net(
+        torch::nn::Conv3d(torch::nn::Conv3dOptions(4, ch, { 1, 3, 3 }).padding({ 0, 1, 1 })), Block(ch),
+        Block(ch), Block(ch), Block(ch),
+        torch::nn::Conv3d(torch::nn::Conv3dOptions(ch, 4, { 1, 3, 3 }).padding({ 0, 1, 1 })));
     torch::optim::AdamW opt(net->parameters(), torch::optim::AdamWOptions(1e-4));
-    auto x = torch::randn({2, 4, 8, 32, 32});
-    auto target = torch::randn({2, 4, 8, 32, 32});
+    auto x = torch::randn({ 2, 4, 8, 32, 32 });
+    auto target = torch::randn({ 2, 4, 8, 32, 32 });
 
     std::vector<double> ms;
     for (int i = 0; i < 8; ++i) {
@@ -52,7 +58,7 @@ int main()
             ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("libtorch %d.%d.%d threads %d median_step_ms %.1f\n", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR,
-                TORCH_VERSION_PATCH, torch::get_num_threads(), ms[ms.size() / 2]);
+    std::printf("libtorch %d.%d.%d threads %d median_step_ms %.1f\n", TORCH_VERSION_MAJOR,
+        TORCH_VERSION_MINOR, TORCH_VERSION_PATCH, torch::get_num_threads(), ms[ms.size() / 2]);
     return 0;
 }

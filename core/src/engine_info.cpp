@@ -21,8 +21,9 @@ EngineInfo engineInfo()
     info.opencvVersion = QStringLiteral(CV_VERSION);
     if (runtime.cudaAvailable) {
         info.device = QStringLiteral("CUDA");
-        info.deviceDetail = runtime.cudaDeviceCount == 1 ? QStringLiteral("1 GPU")
-                                                         : QStringLiteral("%1 GPUs").arg(runtime.cudaDeviceCount);
+        info.deviceDetail = runtime.cudaDeviceCount == 1
+            ? QStringLiteral("1 GPU")
+            : QStringLiteral("%1 GPUs").arg(runtime.cudaDeviceCount);
     } else {
         info.device = QStringLiteral("CPU");
         info.deviceDetail = QStringLiteral("%1 threads").arg(runtime.cpuThreads);

@@ -10,8 +10,8 @@ namespace kinora::inference {
 RuntimeInfo runtimeInfo()
 {
     RuntimeInfo info;
-    info.libtorchVersion = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) +
-                           "." + std::to_string(TORCH_VERSION_PATCH);
+    info.libtorchVersion = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR)
+        + "." + std::to_string(TORCH_VERSION_PATCH);
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
     info.device = info.cudaAvailable ? "cuda" : "cpu";

@@ -21,20 +21,20 @@ struct Planned {
 
 // Not built yet: they parse, then say so and exit 2 rather than pretend to work.
 constexpr Planned kPlanned[] = {
-    {"train", "train a model pack (VAE, denoiser, text encoder)"},
-    {"bench", "benchmark the denoiser and the sampling loop"},
-    {"sample", "sample a clip from a model pack to Y4M or safetensors"},
+    { "train", "train a model pack (VAE, denoiser, text encoder)" },
+    { "bench", "benchmark the denoiser and the sampling loop" },
+    { "sample", "sample a clip from a model pack to Y4M or safetensors" },
 };
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"Kinora's diffusion engine without the app: train, bench, sample.", "kinora-engine"};
+    CLI::App app { "Kinora's diffusion engine without the app: train, bench, sample.", "kinora-engine" };
     app.set_version_flag("--version", [] {
         const auto info = kinora::inference::runtimeInfo();
-        return std::string("kinora-engine ") + kinora::kVersion + " (LibTorch " + info.libtorchVersion +
-               ", device " + info.device + ")";
+        return std::string("kinora-engine ") + kinora::kVersion + " (LibTorch " + info.libtorchVersion
+            + ", device " + info.device + ")";
     });
     app.require_subcommand(1);
 

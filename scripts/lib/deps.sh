@@ -10,6 +10,7 @@ KINORA_APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git clang-format python3 python3-venv
   # Qt 6: widgets, multimedia, linguist tools, and the xcb platform plugin
   qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins
+  libqt6svg6  # the SVG icon plugins
   libgl-dev
   # GStreamer plugins Qt Multimedia uses to play MP4 on Debian 12
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav
@@ -57,12 +58,16 @@ kinora_install_torch() {
     mkdir -p "$KINORA_CACHE"
     python3 -m venv "$KINORA_TORCH_VENV" >&2
     "$KINORA_TORCH_VENV/bin/pip" install -q --disable-pip-version-check "torch==$KINORA_TORCH_VERSION" >&2
+    "$KINORA_TORCH_VENV/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)' \
+      >"$marker.tmp"
     # Written last: an interrupted install is redone, never half-used.
-    touch "$marker"
+    mv "$marker.tmp" "$marker"
   fi
-  KINORA_TORCH_PREFIX=$("$KINORA_TORCH_VENV/bin/python" -c \
-    'import torch.utils; print(torch.utils.cmake_prefix_path)' 2>/dev/null)
-  [ -n "$KINORA_TORCH_PREFIX" ] || { kinora_log "LibTorch in $KINORA_TORCH_VENV is broken; remove that folder and retry"; return 1; }
+  KINORA_TORCH_PREFIX=$(cat "$marker")
+  if [ ! -f "$KINORA_TORCH_PREFIX/Torch/TorchConfig.cmake" ]; then
+    kinora_log "LibTorch in $KINORA_TORCH_VENV is broken; remove that folder and run again"
+    return 1
+  fi
   export KINORA_TORCH_PREFIX
 }
 
@@ -72,9 +77,16 @@ kinora_install_deps() {
 }
 
 # kinora_build PRESET: configures (first time) and builds the preset's folder, output to stderr.
+# Later runs only build: the build re-runs CMake itself when a CMakeLists.txt changed.
 kinora_build() {
   local preset=$1
   local root
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-  (cd "$root" && cmake --preset "$preset" >&2 && cmake --build --preset "$preset" >&2)
+  (
+    cd "$root"
+    if [ ! -f "build/$preset/CMakeCache.txt" ]; then
+      cmake --preset "$preset" >&2
+    fi
+    cmake --build --preset "$preset" >&2
+  )
 }

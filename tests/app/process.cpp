@@ -35,8 +35,8 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
     close(errPipe[1]);
 
     ProcessResult result;
-    std::array<pollfd, 2> fds{pollfd{outPipe[0], POLLIN, 0}, pollfd{errPipe[0], POLLIN, 0}};
-    std::array<std::string*, 2> sinks{&result.out, &result.err};
+    std::array<pollfd, 2> fds { pollfd { outPipe[0], POLLIN, 0 }, pollfd { errPipe[0], POLLIN, 0 } };
+    std::array<std::string*, 2> sinks { &result.out, &result.err };
     int open = 2;
     char buffer[4096];
     while (open > 0) {

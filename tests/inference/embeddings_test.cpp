@@ -10,11 +10,11 @@ using kinora::inference::sinusoidalEmbedding;
 
 TEST(SinusoidalEmbedding, MatchesTheClosedFormOnCpu)
 {
-    const std::vector<float> steps = {0.0f, 1.0f, 17.0f, 999.0f};
+    const std::vector<float> steps = { 0.0f, 1.0f, 17.0f, 999.0f };
     const int64_t dim = 8;
     const double maxPeriod = 10000.0;
     auto emb = sinusoidalEmbedding(torch::tensor(steps), dim, maxPeriod);
-    ASSERT_EQ(emb.sizes(), (std::vector<int64_t>{4, dim}));
+    ASSERT_EQ(emb.sizes(), (std::vector<int64_t> { 4, dim }));
     ASSERT_EQ(emb.scalar_type(), torch::kFloat32);
     auto acc = emb.accessor<float, 2>();
     const int64_t half = dim / 2;
@@ -41,5 +41,5 @@ TEST(SinusoidalEmbedding, RejectsOddOrEmptyDimensions)
 {
     EXPECT_THROW(sinusoidalEmbedding(torch::arange(0, 3), 7), std::invalid_argument);
     EXPECT_THROW(sinusoidalEmbedding(torch::arange(0, 3), 0), std::invalid_argument);
-    EXPECT_THROW(sinusoidalEmbedding(torch::zeros({2, 2}), 4), std::invalid_argument);
+    EXPECT_THROW(sinusoidalEmbedding(torch::zeros({ 2, 2 }), 4), std::invalid_argument);
 }

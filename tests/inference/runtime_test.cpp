@@ -10,8 +10,8 @@ TEST(Runtime, ReportsTheLinkedLibTorch)
 {
     const auto info = runtimeInfo();
     EXPECT_FALSE(info.libtorchVersion.empty());
-    EXPECT_EQ(info.libtorchVersion.substr(0, info.libtorchVersion.find('.')),
-              std::to_string(TORCH_VERSION_MAJOR));
+    EXPECT_EQ(
+        info.libtorchVersion.substr(0, info.libtorchVersion.find('.')), std::to_string(TORCH_VERSION_MAJOR));
     EXPECT_EQ(info.cudaAvailable, torch::cuda::is_available());
     EXPECT_EQ(info.device, info.cudaAvailable ? "cuda" : "cpu");
     EXPECT_GE(info.cpuThreads, 1);

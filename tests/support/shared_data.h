@@ -25,15 +25,15 @@ bool sharedDataRequired();
 
 // Declares `var` as the path of `relative` inside the shared data; skips or fails the test when the
 // file is not there.
-#define KINORA_SHARED_DATA_FILE(var, relative)                                                      \
-    const auto var = ::kinora::test::sharedDataRoot().value_or(std::filesystem::path{}) / (relative); \
-    switch (::kinora::test::decideSharedData(                                                       \
-        ::kinora::test::sharedDataRoot().has_value() && std::filesystem::exists(var),                \
-        ::kinora::test::sharedDataRequired())) {                                                    \
-    case ::kinora::test::DataVerdict::Run:                                                          \
-        break;                                                                                      \
-    case ::kinora::test::DataVerdict::Skip:                                                         \
-        GTEST_SKIP() << "shared data not present: " << (var);                                       \
-    case ::kinora::test::DataVerdict::Fail:                                                         \
-        FAIL() << "shared data required (KINORA_REQUIRE_SHARED_DATA=1) but missing: " << (var);    \
+#define KINORA_SHARED_DATA_FILE(var, relative)                                                         \
+    const auto var = ::kinora::test::sharedDataRoot().value_or(std::filesystem::path {}) / (relative); \
+    switch (::kinora::test::decideSharedData(                                                          \
+        ::kinora::test::sharedDataRoot().has_value() && std::filesystem::exists(var),                  \
+        ::kinora::test::sharedDataRequired())) {                                                       \
+    case ::kinora::test::DataVerdict::Run:                                                             \
+        break;                                                                                         \
+    case ::kinora::test::DataVerdict::Skip:                                                            \
+        GTEST_SKIP() << "shared data not present: " << (var);                                          \
+    case ::kinora::test::DataVerdict::Fail:                                                            \
+        FAIL() << "shared data required (KINORA_REQUIRE_SHARED_DATA=1) but missing: " << (var);        \
     }

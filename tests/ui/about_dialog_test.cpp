@@ -20,9 +20,10 @@ TEST(AboutDialog, NamesVersionLibTorchAndDevice)
     QTextDocument doc;
     doc.setHtml(label->text());
     const QString shown = doc.toPlainText();
-    for (const auto& expected : {info.kinoraVersion, info.libtorchVersion, info.device, info.deviceDetail,
-                                 info.ffmpegVersion, info.opencvVersion})
-        EXPECT_TRUE(shown.contains(expected)) << expected.toStdString() << " missing from: " << shown.toStdString();
+    for (const auto& expected : { info.kinoraVersion, info.libtorchVersion, info.device, info.deviceDetail,
+             info.ffmpegVersion, info.opencvVersion })
+        EXPECT_TRUE(shown.contains(expected))
+            << expected.toStdString() << " missing from: " << shown.toStdString();
 }
 
 TEST(AboutDialog, ShowsTheRealEngine)

@@ -44,7 +44,8 @@ TEST(MainWindow, HasEveryDockTitledAndVisible)
 {
     MainWindow w;
     w.show();
-    for (const char* name : {"promptDock", "settingsDock", "previewDock", "timelineDock", "maskDock", "jobQueueDock"}) {
+    for (const char* name :
+        { "promptDock", "settingsDock", "previewDock", "timelineDock", "maskDock", "jobQueueDock" }) {
         auto* dock = w.findChild<QDockWidget*>(QString::fromLatin1(name));
         ASSERT_NE(dock, nullptr) << name;
         EXPECT_FALSE(dock->windowTitle().isEmpty()) << name;
@@ -62,15 +63,17 @@ TEST(MainWindow, MenusHoldTheirActions)
             t << a->text();
         return t;
     }();
-    EXPECT_EQ(titles, (QStringList{QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&View"),
-                                   QStringLiteral("&Help")}));
+    EXPECT_EQ(titles,
+        (QStringList { QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&View"),
+            QStringLiteral("&Help") }));
     EXPECT_EQ(menuActionNames(w, "fileMenu"),
-              (QStringList{QStringLiteral("actionNew"), QStringLiteral("actionOpen"), QStringLiteral("actionSave"),
-                           QStringLiteral("actionSaveAs"), QStringLiteral("actionImport"),
-                           QStringLiteral("actionExport"), QStringLiteral("actionQuit")}));
-    EXPECT_EQ(menuActionNames(w, "editMenu"), (QStringList{QStringLiteral("actionUndo"), QStringLiteral("actionRedo")}));
+        (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"),
+            QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"), QStringLiteral("actionImport"),
+            QStringLiteral("actionExport"), QStringLiteral("actionQuit") }));
+    EXPECT_EQ(menuActionNames(w, "editMenu"),
+        (QStringList { QStringLiteral("actionUndo"), QStringLiteral("actionRedo") }));
     EXPECT_EQ(menuActionNames(w, "viewMenu").size(), 6);
-    EXPECT_EQ(menuActionNames(w, "helpMenu"), QStringList{QStringLiteral("actionAbout")});
+    EXPECT_EQ(menuActionNames(w, "helpMenu"), QStringList { QStringLiteral("actionAbout") });
     EXPECT_TRUE(action(w, "actionQuit")->isEnabled());
     EXPECT_TRUE(action(w, "actionAbout")->isEnabled());
 }

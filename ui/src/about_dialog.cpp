@@ -32,7 +32,7 @@ AboutDialog::AboutDialog(const core::EngineInfo& info, QWidget* parent)
                      "<tr><td>OpenCV</td><td>&nbsp;%6</td></tr>"
                      "</table>")
                       .arg(info.kinoraVersion, info.device, info.deviceDetail, info.libtorchVersion,
-                           info.ffmpegVersion, info.opencvVersion));
+                          info.ffmpegVersion, info.opencvVersion));
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -26,33 +26,46 @@ MainWindow::MainWindow(QWidget* parent)
 
     // Until the panels are built, each dock says what it will hold, so the layout can be judged.
     auto* prompt = addPanel(QStringLiteral("promptDock"), tr("Prompt"),
-                            tr("Describe the clip to make, and what to avoid."), Qt::LeftDockWidgetArea);
+        tr("Describe the clip to make, and what to avoid."), Qt::LeftDockWidgetArea);
     addPanel(QStringLiteral("settingsDock"), tr("Generation settings"),
-             tr("Mode, model, size, frames, frame rate, steps, guidance, seed and sampler."),
-             Qt::LeftDockWidgetArea);
+        tr("Mode, model, size, frames, frame rate, steps, guidance, seed and sampler."),
+        Qt::LeftDockWidgetArea);
     auto* preview = addPanel(QStringLiteral("previewDock"), tr("Preview"),
-                             tr("Every denoising step as it happens, then the take as a loop."),
-                             Qt::RightDockWidgetArea);
+        tr("Every denoising step as it happens, then the take as a loop."), Qt::RightDockWidgetArea);
     auto* mask = addPanel(QStringLiteral("maskDock"), tr("Mask"),
-                          tr("Paint the region to regenerate: brush, eraser, keyframes, onion skin."),
-                          Qt::RightDockWidgetArea);
-    addPanel(QStringLiteral("jobQueueDock"), tr("Job queue"),
-             tr("Running and waiting takes with progress and cancel."), Qt::RightDockWidgetArea);
-    addPanel(QStringLiteral("timelineDock"), tr("Timeline"),
-             tr("Clips and takes in time: scrub, trim, in and out points."), Qt::BottomDockWidgetArea);
+        tr("Paint the region to regenerate: brush, eraser, keyframes, onion skin."), Qt::RightDockWidgetArea);
+    auto* queue = addPanel(QStringLiteral("jobQueueDock"), tr("Job queue"),
+        tr("Running and waiting takes with progress and cancel."), Qt::RightDockWidgetArea);
+    auto* timeline = addPanel(QStringLiteral("timelineDock"), tr("Timeline"),
+        tr("Clips and takes in time: scrub, trim, in and out points."), Qt::BottomDockWidgetArea);
 
+    // Left: what to make. Right: the picture, large, with the mask painter behind it and the queue
+    // under it. Bottom: the timeline across the whole width.
     tabifyDockWidget(preview, mask);
     preview->raise();
-    splitDockWidget(prompt, m_docks.at(1), Qt::Vertical);
-    resizeDocks({prompt}, {360}, Qt::Horizontal);
+    resize(1280, 800);
+    m_defaultSizes = [this, prompt, preview, queue, timeline] {
+        resizeDocks({ prompt, preview }, { 380, width() - 380 }, Qt::Horizontal);
+        resizeDocks({ preview, queue }, { 460, 140 }, Qt::Vertical);
+        resizeDocks({ timeline }, { 200 }, Qt::Vertical);
+    };
 
     createMenus();
     statusBar()->showMessage(tr("Ready — %1").arg(core::engineInfo().device));
-    resize(1280, 800);
 }
 
-QDockWidget* MainWindow::addPanel(const QString& objectName, const QString& title, const QString& purpose,
-                                  Qt::DockWidgetArea area)
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    // Dock sizes only take once the window has its geometry; apply the default layout at first show.
+    if (m_defaultSizes) {
+        m_defaultSizes();
+        m_defaultSizes = nullptr;
+    }
+}
+
+QDockWidget* MainWindow::addPanel(
+    const QString& objectName, const QString& title, const QString& purpose, Qt::DockWidgetArea area)
 {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
@@ -70,13 +83,13 @@ QDockWidget* MainWindow::addPanel(const QString& objectName, const QString& titl
 
 void MainWindow::createMenus()
 {
-    auto addAction = [this](QMenu* menu, const QString& objectName, const QString& text,
-                            const QKeySequence& shortcut) {
-        auto* action = menu->addAction(text);
-        action->setObjectName(objectName);
-        action->setShortcut(shortcut);
-        return action;
-    };
+    auto addAction
+        = [this](QMenu* menu, const QString& objectName, const QString& text, const QKeySequence& shortcut) {
+              auto* action = menu->addAction(text);
+              action->setObjectName(objectName);
+              action->setShortcut(shortcut);
+              return action;
+          };
 
     auto* file = menuBar()->addMenu(tr("&File"));
     file->setObjectName(QStringLiteral("fileMenu"));

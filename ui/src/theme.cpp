@@ -36,7 +36,7 @@ void applyDarkTheme(QApplication& app)
     p.setColor(QPalette::Mid, window.darker(130));
     p.setColor(QPalette::Dark, window.darker(160));
     p.setColor(QPalette::Shadow, Qt::black);
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
         p.setColor(QPalette::Disabled, role, disabledText);
     p.setColor(QPalette::Disabled, QPalette::Highlight, window.lighter(140));
     app.setPalette(p);

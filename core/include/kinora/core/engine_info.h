@@ -11,7 +11,7 @@ struct EngineInfo {
     QString libtorchVersion;
     QString ffmpegVersion;
     QString opencvVersion;
-    QString device;       // "CUDA" or "CPU"
+    QString device; // "CUDA" or "CPU"
     QString deviceDetail; // e.g. "1 GPU" or "2 threads"
 };
 

@@ -10,7 +10,7 @@ enum class DevicePreference { Auto, Cpu, Cuda };
 
 struct RuntimeInfo {
     std::string libtorchVersion; // e.g. "2.15.0"
-    bool cudaAvailable = false;  // LibTorch has CUDA and a GPU is present
+    bool cudaAvailable = false; // LibTorch has CUDA and a GPU is present
     int cudaDeviceCount = 0;
     std::string device; // the device Auto picks: "cuda" or "cpu"
     int cpuThreads = 0; // intra-op threads LibTorch uses on the CPU

@@ -4,6 +4,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QDockWidget;
 class QUndoStack;
 
@@ -16,14 +18,18 @@ public:
 
     QUndoStack* undoStack() const { return m_undoStack; }
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
-    QDockWidget* addPanel(const QString& objectName, const QString& title, const QString& purpose,
-                          Qt::DockWidgetArea area);
+    QDockWidget* addPanel(
+        const QString& objectName, const QString& title, const QString& purpose, Qt::DockWidgetArea area);
     void createMenus();
     void showAbout();
 
     QUndoStack* m_undoStack = nullptr;
     QList<QDockWidget*> m_docks;
+    std::function<void()> m_defaultSizes;
 };
 
 } // namespace kinora::ui
