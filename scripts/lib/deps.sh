@@ -33,7 +33,14 @@ KINORA_TORCH_VENV=$KINORA_CACHE/torch-$KINORA_TORCH_VERSION
 kinora_log() { printf '[kinora] %s\n' "$*" >&2; }
 
 kinora_sudo() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    kinora_log "installing Debian packages needs root: run this as root once, or install sudo"
+    return 1
+  fi
 }
 
 kinora_install_apt() {
