@@ -43,7 +43,6 @@ int main(int argc, char** argv)
             + info.libtorchVersion.toStdString() + ", FFmpeg " + info.ffmpegVersion.toStdString()
             + ", device " + info.device.toStdString() + ")";
     });
-    app.require_subcommand(1);
     app.footer("Exit status: 0 success, 1 runtime error, 2 usage error, 130 interrupted.");
 
     std::string chosen;
@@ -66,6 +65,10 @@ int main(int argc, char** argv)
         return kExitUsage;
     }
 
+    if (chosen.empty()) { // no subcommand: a usage error, with the usage where errors go
+        std::cerr << app.help();
+        return kExitUsage;
+    }
     std::cerr << "kinora-cli " << chosen << ": not built yet in this version of Kinora\n";
     return kExitUsage;
 }

@@ -36,7 +36,6 @@ int main(int argc, char** argv)
         return std::string("kinora-engine ") + kinora::kVersion + " (LibTorch " + info.libtorchVersion
             + ", device " + info.device + ")";
     });
-    app.require_subcommand(1);
 
     std::string chosen;
     for (const auto& planned : kPlanned) {
@@ -58,6 +57,10 @@ int main(int argc, char** argv)
         return kExitUsage;
     }
 
+    if (chosen.empty()) { // no subcommand: a usage error, with the usage where errors go
+        std::cerr << app.help();
+        return kExitUsage;
+    }
     std::cerr << "kinora-engine " << chosen << ": not built yet in this version of Kinora\n";
     return kExitUsage;
 }
