@@ -7,7 +7,8 @@ if(KINORA_CLANG_FORMAT)
       "${PROJECT_SOURCE_DIR}/core/*.cpp" "${PROJECT_SOURCE_DIR}/core/*.h"
       "${PROJECT_SOURCE_DIR}/inference/*.cpp" "${PROJECT_SOURCE_DIR}/inference/*.h"
       "${PROJECT_SOURCE_DIR}/tests/*.cpp" "${PROJECT_SOURCE_DIR}/tests/*.h"
-      "${PROJECT_SOURCE_DIR}/bench/*.cpp")
+      "${PROJECT_SOURCE_DIR}/bench/*.cpp"
+      "${PROJECT_SOURCE_DIR}/fuzz/*.cpp" "${PROJECT_SOURCE_DIR}/fuzz/*.h")
   add_custom_target(format
       COMMAND "${KINORA_CLANG_FORMAT}" -i ${_kinora_sources}
       WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}" COMMENT "clang-format (rewrite)" VERBATIM)
