@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include <unistd.h>
+
 using kinora::test::runProcess;
 
 TEST(EngineCli, VersionNamesKinoraAndLibTorch)
@@ -30,4 +34,36 @@ TEST(EngineCli, UsageErrorsExitTwo)
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("not built yet"), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(EngineCli, WritesAnUntrainedPackAndDescribesIt)
+{
+    const auto dir
+        = std::filesystem::temp_directory_path() / ("kinora-engine-pack-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto made
+        = runProcess(KINORA_ENGINE_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", dir.string() });
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "kinora-model.json"));
+    // An existing pack is replaced only with -y.
+    EXPECT_EQ(
+        runProcess(KINORA_ENGINE_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", dir.string() })
+            .exitCode,
+        1);
+    EXPECT_EQ(runProcess(KINORA_ENGINE_PATH,
+                  { "train", "--config", "tiny", "--steps", "0", "-o", dir.string(), "-y" })
+                  .exitCode,
+        0);
+    const auto info = runProcess(KINORA_ENGINE_PATH, { "info", dir.string() });
+    EXPECT_EQ(info.exitCode, 0) << info.err;
+    EXPECT_NE(info.out.find("kinora-tiny-untrained"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("denoiser: "), std::string::npos) << info.out;
+    // Training itself is not built yet: say so instead of writing an untrained pack.
+    EXPECT_EQ(
+        runProcess(KINORA_ENGINE_PATH, { "train", "--steps", "10", "-o", (dir / "x").string() }).exitCode, 2);
+    std::filesystem::remove(dir / "denoiser.safetensors");
+    const auto broken = runProcess(KINORA_ENGINE_PATH, { "info", dir.string() });
+    EXPECT_EQ(broken.exitCode, 1);
+    EXPECT_NE(broken.err.find("denoiser.safetensors"), std::string::npos) << broken.err;
+    std::filesystem::remove_all(dir);
 }

@@ -1,0 +1,75 @@
+#pragma once
+// The manifest of a model pack (`kinora-model.json`): what the weights are, how their latents and
+// noise schedule work, and the defaults a new take starts from. Parsed and checked without
+// LibTorch; the weights themselves are checked against the architecture when they are loaded.
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kinora::inference {
+
+// Every problem found in a model pack, one per line, so a user sees all of them at once.
+class ModelPackError : public std::runtime_error {
+public:
+    ModelPackError(const std::string& where, std::vector<std::string> problems);
+    const std::vector<std::string>& problems() const { return m_problems; }
+
+private:
+    std::vector<std::string> m_problems;
+};
+
+struct ManifestSchedule {
+    std::string kind = "scaled_linear"; // linear | scaled_linear | cosine | flow
+    int trainSteps = 1000;
+    double betaStart = 0.00085;
+    double betaEnd = 0.012;
+    bool zeroTerminalSnr = false;
+    double shift = 1.0; // flow matching only
+};
+
+struct ManifestDefaults {
+    int width = 64;
+    int height = 64;
+    int frames = 16;
+    double fps = 8.0;
+    int steps = 20;
+    double guidance = 5.0;
+    std::string sampler = "dpmpp_2m";
+};
+
+struct ModelManifest {
+    static constexpr int kFormatVersion = 1;
+
+    std::string name;
+    std::string family; // "kinora-native" (trained by Kinora); later families for public models
+    std::string version; // of the weights
+    std::string config; // architecture size within the family: "tiny", "default", ...
+    std::map<std::string, std::string> components; // role ("vae", "denoiser", ...) -> file in the pack
+    int latentChannels = 4;
+    int spatialCompression = 8;
+    int temporalCompression = 1;
+    double latentScale = 1.0;
+    ManifestSchedule schedule;
+    std::string prediction = "v"; // eps | v | x0 | flow
+    ManifestDefaults defaults;
+    // Cheap preview: rgb = latentToRgb * latent + rgbBias, one row of 3 per latent channel.
+    std::vector<std::array<double, 3>> latentToRgb;
+    std::array<double, 3> rgbBias { 0.0, 0.0, 0.0 };
+
+    std::string toJson() const;
+};
+
+// Parses manifest text; `where` names the file in errors. Throws ModelPackError listing every problem.
+ModelManifest parseModelManifest(std::string_view json, const std::string& where);
+
+// Reads `<dir>/kinora-model.json` and checks that every component file exists in `dir`.
+ModelManifest loadModelManifest(const std::filesystem::path& dir);
+
+inline constexpr const char* kManifestFileName = "kinora-model.json";
+
+} // namespace kinora::inference

@@ -1,0 +1,46 @@
+#pragma once
+// A loaded "kinora-native" model pack: manifest, VAE, denoiser and text encoder, and the code that
+// reads and writes packs. Loading checks every tensor's name, shape and dtype against the
+// architecture the manifest names and reports every mismatch at once.
+
+#include "kinora/inference/model_manifest.h"
+#include "kinora/inference/native_config.h"
+#include "kinora/inference/text_encoder.h"
+#include "kinora/inference/unet3d.h"
+#include "kinora/inference/video_vae.h"
+
+#include <c10/core/Device.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace kinora::inference {
+
+struct NativeModel {
+    ModelManifest manifest;
+    NativeConfig config;
+    VideoVae vae { nullptr };
+    UNet3d denoiser { nullptr };
+    TextEncoder textEncoder { nullptr };
+
+    // Component role ("vae", "denoiser", "text_encoder") -> its module.
+    std::map<std::string, torch::nn::Module*> components() const;
+    // Parameters per component and in total ("total").
+    std::map<std::string, int64_t> parameterCounts() const;
+};
+
+// A freshly initialised model of a config ("tiny", "default") with its manifest's defaults.
+NativeModel createNativeModel(const std::string& configName, uint64_t seed);
+
+// Writes manifest and weights into `dir` (created if needed); each file is written to a temporary
+// name and renamed when complete, the manifest last.
+void saveNativePack(const NativeModel& model, const std::filesystem::path& dir);
+
+// Throws ModelPackError listing every problem (manifest fields, missing files, missing, unexpected or
+// mis-shaped tensors, wrong dtypes).
+NativeModel loadNativePack(
+    const std::filesystem::path& dir, const c10::Device& device = c10::Device(c10::kCPU));
+
+} // namespace kinora::inference
