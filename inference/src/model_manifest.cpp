@@ -196,7 +196,8 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     read.number("defaults.fps", m.defaults.fps, true, 0.1, 1000.0);
     read.positiveInt("defaults.steps", m.defaults.steps, true);
     read.number("defaults.guidance", m.defaults.guidance, true, 0.0, 100.0);
-    read.string("defaults.sampler", m.defaults.sampler, false);
+    read.string("defaults.sampler", m.defaults.sampler, false,
+        { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" });
     for (const auto& [name, value] :
         { std::pair { "width", m.defaults.width }, std::pair { "height", m.defaults.height } })
         if (value % m.spatialCompression != 0)

@@ -3,12 +3,20 @@
 // writes outputs that need no image library.
 
 #include "kinora/inference/native_model.h"
+#include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
+#include "kinora/inference/safetensors.h"
+#include "kinora/inference/y4m.h"
 #include "kinora/version.h"
+
+#include <nlohmann/json.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -46,6 +54,91 @@ int runTrain(const TrainOptions& o)
     return 0;
 }
 
+struct SampleOptions {
+    std::string model;
+    std::string prompt;
+    std::string negative;
+    std::string output;
+    std::string size;
+    int frames = 0;
+    double fps = 0;
+    int steps = 0;
+    double guidance = -1;
+    uint64_t seed = 0;
+    std::string sampler;
+    std::string device = "auto";
+    bool overwrite = false;
+};
+
+int runSample(const SampleOptions& o)
+{
+    namespace fs = std::filesystem;
+    using namespace kinora::inference;
+    const fs::path out(o.output);
+    const auto ext = out.extension().string();
+    if (ext != ".y4m" && ext != ".safetensors") {
+        std::cerr << "kinora-engine sample: the output must end in .y4m or .safetensors\n";
+        return kExitUsage;
+    }
+    if (fs::exists(out) && !o.overwrite) {
+        std::cerr << "kinora-engine sample: " << o.output << " exists (use -y to replace it)\n";
+        return kExitRuntime;
+    }
+    std::string modelDir = o.model;
+    if (modelDir.empty() && std::getenv("KINORA_MODEL") != nullptr)
+        modelDir = std::getenv("KINORA_MODEL");
+    if (modelDir.empty()) {
+        std::cerr << "kinora-engine sample: no model: pass --model DIR or set KINORA_MODEL\n";
+        return kExitRuntime;
+    }
+    const auto device = resolveDevice(parseDevicePreference(o.device));
+    auto model = loadNativePack(modelDir, c10::Device(device));
+
+    DiffusionRequest request;
+    request.prompt = o.prompt;
+    request.negativePrompt = o.negative;
+    request.frames = o.frames;
+    request.steps = o.steps;
+    request.guidance = o.guidance;
+    request.seed = o.seed;
+    request.sampler = o.sampler;
+    if (!o.size.empty()) {
+        const auto x = o.size.find('x');
+        if (x == std::string::npos) {
+            std::cerr << "kinora-engine sample: --size must be WxH\n";
+            return kExitUsage;
+        }
+        request.width = std::stoi(o.size.substr(0, x));
+        request.height = std::stoi(o.size.substr(x + 1));
+    }
+    PipelineCallbacks callbacks;
+    callbacks.onStep
+        = [](const StepUpdate& u) { std::cerr << "\rstep " << u.step << "/" << u.total << std::flush; };
+    const auto result = runDiffusion(model, request, callbacks);
+    std::cerr << "\n";
+    fs::create_directories(fs::absolute(out).parent_path());
+    const double fps = o.fps > 0 ? o.fps : model.manifest.defaults.fps;
+    if (ext == ".y4m")
+        writeY4m(out, result.video, static_cast<int>(std::lround(fps * 1000)), 1000);
+    else
+        saveSafetensors(out, NamedTensors { { "video", result.video } }, { { "fps", std::to_string(fps) } });
+
+    const auto& r = result.resolved;
+    nlohmann::ordered_json sidecar;
+    sidecar["request"] = { { "task", "generate" }, { "prompt", r.prompt },
+        { "negative_prompt", r.negativePrompt }, { "width", r.width }, { "height", r.height },
+        { "frames", r.frames }, { "fps", fps }, { "steps", r.steps }, { "guidance", r.guidance },
+        { "sampler", r.sampler }, { "seed", r.seed } };
+    sidecar["model"] = { { "name", model.manifest.name }, { "version", model.manifest.version },
+        { "dir", fs::absolute(modelDir).string() } };
+    sidecar["kinora_version"] = kinora::kVersion;
+    sidecar["libtorch_version"] = runtimeInfo().libtorchVersion;
+    sidecar["device"] = device;
+    std::ofstream(o.output + ".kinora.json") << sidecar.dump(2) << "\n";
+    std::cout << o.output << "\n";
+    return 0;
+}
+
 int runInfo(const std::string& dir)
 {
     const auto model = kinora::inference::loadNativePack(dir);
@@ -72,7 +165,6 @@ struct Planned {
 // Not built yet: they parse, then say so and exit 2 rather than pretend to work.
 constexpr Planned kPlanned[] = {
     { "bench", "benchmark the denoiser and the sampling loop" },
-    { "sample", "sample a clip from a model pack to Y4M or safetensors" },
 };
 
 } // namespace
@@ -100,6 +192,24 @@ int main(int argc, char** argv)
     auto* infoCmd = app.add_subcommand("info", "describe a model pack: manifest and parameter counts");
     infoCmd->add_option("DIR", infoDir, "model pack folder")->required();
     infoCmd->callback([&chosen] { chosen = "info"; });
+    SampleOptions sample;
+    auto* sampleCmd = app.add_subcommand(
+        "sample", "make a clip from a prompt with a model pack, to .y4m or .safetensors");
+    sampleCmd->add_option("--model", sample.model, "model pack folder (default: $KINORA_MODEL)");
+    sampleCmd->add_option("-p,--prompt", sample.prompt, "what to make")->required();
+    sampleCmd->add_option("-n,--negative", sample.negative, "what to avoid");
+    sampleCmd->add_option("-o,--output", sample.output, "clip.y4m or clip.safetensors")->required();
+    sampleCmd->add_option("--size", sample.size, "WxH (default: the pack's)");
+    sampleCmd->add_option("--frames", sample.frames, "frame count (default: the pack's)");
+    sampleCmd->add_option("--fps", sample.fps, "frame rate (default: the pack's)");
+    sampleCmd->add_option("--steps", sample.steps, "denoising steps (default: the pack's)");
+    sampleCmd->add_option("--cfg", sample.guidance, "guidance scale (default: the pack's)");
+    sampleCmd->add_option("--seed", sample.seed, "seed of the initial noise");
+    sampleCmd->add_option("--sampler", sample.sampler, "ddpm, ddim, euler, euler-a, dpm++2m or flow-euler");
+    sampleCmd->add_option("--device", sample.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    sampleCmd->add_flag("-y", sample.overwrite, "replace an existing output");
+    sampleCmd->callback([&chosen] { chosen = "sample"; });
     for (const auto& planned : kPlanned) {
         auto* sub = app.add_subcommand(planned.name, planned.description);
         sub->allow_extras();
@@ -128,6 +238,8 @@ int main(int argc, char** argv)
             return runTrain(train);
         if (chosen == "info")
             return runInfo(infoDir);
+        if (chosen == "sample")
+            return runSample(sample);
     } catch (const std::exception& e) {
         std::cerr << "kinora-engine " << chosen << ": " << e.what() << "\n";
         return kExitRuntime;

@@ -26,7 +26,7 @@ nlohmann::json validManifest()
                    "zero_terminal_snr": true},
       "prediction": "v",
       "defaults": {"width": 64, "height": 48, "frames": 16, "fps": 8, "steps": 20, "guidance": 5.0,
-                   "sampler": "dpmpp_2m"},
+                   "sampler": "dpm++2m"},
       "preview": {"latent_to_rgb": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], "rgb_bias": [0.5, 0.5, 0.5]}
     })");
 }

@@ -39,7 +39,7 @@ struct ManifestDefaults {
     double fps = 8.0;
     int steps = 20;
     double guidance = 5.0;
-    std::string sampler = "dpmpp_2m";
+    std::string sampler = "dpm++2m"; // ddpm | ddim | euler | euler-a | dpm++2m | flow-euler
 };
 
 struct ModelManifest {
