@@ -85,6 +85,14 @@ torch::nn::Conv3d spatialConv(int64_t in, int64_t out, int64_t kernel, int64_t s
                                  .padding({ 0, kernel / 2, kernel / 2 }));
 }
 
+at::Tensor upsampleSpatial(const at::Tensor& x)
+{
+    return F::interpolate(x,
+        F::InterpolateFuncOptions()
+            .scale_factor(std::vector<double> { 1.0, 2.0, 2.0 })
+            .mode(torch::kNearest));
+}
+
 torch::nn::Conv3d temporalConv(int64_t in, int64_t out, int64_t kernel)
 {
     return torch::nn::Conv3d(

@@ -6,8 +6,6 @@
 
 namespace kinora::inference {
 
-namespace F = torch::nn::functional;
-
 namespace {
 
 void zeroInit(torch::nn::Linear& layer)
@@ -188,10 +186,7 @@ at::Tensor UNet3dImpl::forward(
             ++attnIndex;
         }
         if (level > 0) {
-            h = F::interpolate(h,
-                F::InterpolateFuncOptions()
-                    .scale_factor(std::vector<double> { 1.0, 2.0, 2.0 })
-                    .mode(torch::kNearest));
+            h = upsampleSpatial(h);
             h = upSample[j]->as<torch::nn::Conv3dImpl>()->forward(h);
         }
     }

@@ -4,8 +4,6 @@
 
 namespace kinora::inference {
 
-namespace F = torch::nn::functional;
-
 FrameNormImpl::FrameNormImpl(int64_t groups, int64_t channels)
 {
     norm = register_module("norm", torch::nn::GroupNorm(groups, channels));
@@ -107,10 +105,7 @@ at::Tensor VideoVaeImpl::decode(const at::Tensor& latent)
         h = decBlocks[i]->as<VaeResBlock>()->forward(h);
         h = decMix[i]->as<TemporalMix>()->forward(h);
         if (i < decUp->size()) {
-            h = F::interpolate(h,
-                F::InterpolateFuncOptions()
-                    .scale_factor(std::vector<double> { 1.0, 2.0, 2.0 })
-                    .mode(torch::kNearest));
+            h = upsampleSpatial(h);
             h = decUp[i]->as<torch::nn::Conv3dImpl>()->forward(h);
         }
     }

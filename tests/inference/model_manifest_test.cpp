@@ -1,5 +1,7 @@
 #include "kinora/inference/model_manifest.h"
 
+#include "problems.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@ using kinora::inference::loadModelManifest;
 using kinora::inference::ModelManifest;
 using kinora::inference::ModelPackError;
 using kinora::inference::parseModelManifest;
+using kinora::test::mentions;
 
 namespace {
 
@@ -40,14 +43,6 @@ std::vector<std::string> problemsOf(const nlohmann::json& j)
         return e.problems();
     }
     return {};
-}
-
-bool mentions(const std::vector<std::string>& problems, const std::string& text)
-{
-    for (const auto& p : problems)
-        if (p.find(text) != std::string::npos)
-            return true;
-    return false;
 }
 
 } // namespace

@@ -3,10 +3,13 @@
 
 #include <torch/torch.h>
 
+#include "problems.h"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+using kinora::test::mentions;
 using namespace kinora::inference;
 
 namespace {
@@ -18,14 +21,6 @@ struct TempDir {
     TempDir() { std::filesystem::remove_all(path); }
     ~TempDir() { std::filesystem::remove_all(path); }
 };
-
-bool mentions(const std::vector<std::string>& problems, const std::string& text)
-{
-    for (const auto& p : problems)
-        if (p.find(text) != std::string::npos)
-            return true;
-    return false;
-}
 
 } // namespace
 

@@ -39,6 +39,9 @@ TORCH_MODULE(FeedForward);
 
 // 2D convolution applied to every frame: kernel 1 x k x k over [B, C, T, H, W].
 torch::nn::Conv3d spatialConv(int64_t in, int64_t out, int64_t kernel = 3, int64_t stride = 1);
+// Nearest-neighbour 2x upsampling of every frame: [B, C, T, H, W] -> [B, C, T, 2H, 2W].
+at::Tensor upsampleSpatial(const at::Tensor& x);
+
 // 1D convolution along time at every pixel: kernel k x 1 x 1.
 torch::nn::Conv3d temporalConv(int64_t in, int64_t out, int64_t kernel = 3);
 
