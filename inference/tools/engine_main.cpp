@@ -2,10 +2,12 @@
 // (a GPU box). It runs the same library code as kinora-cli's train, bench and sample commands and
 // writes outputs that need no image library.
 
+#include "kinora/inference/bench.h"
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
+#include "kinora/inference/train_command.h"
 #include "kinora/inference/y4m.h"
 #include "kinora/version.h"
 
@@ -13,7 +15,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,33 +28,38 @@ namespace {
 
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;
 
-struct TrainOptions {
-    std::string config = "tiny";
-    int steps = -1;
-    uint64_t seed = 0;
-    std::string output;
-    bool overwrite = false;
-};
+// Ctrl-C while training: stop after the current step and write a checkpoint to resume from.
+std::atomic<bool> g_interrupted { false };
 
-int runTrain(const TrainOptions& o)
+int runTrain(const kinora::inference::TrainPackOptions& o)
 {
-    namespace fs = std::filesystem;
-    if (o.steps != 0) {
-        std::cerr
-            << "kinora-engine train: training is not built yet in this version of Kinora; --steps 0 writes "
-               "an untrained pack\n";
-        return kExitUsage;
+    using namespace kinora::inference;
+    std::signal(SIGINT, [](int) { g_interrupted = true; });
+    const auto result = trainModelPack(
+        o,
+        [](const TrainPackProgress& p) {
+            if (p.step % 10 == 0 || p.step == p.total)
+                std::cerr << "\r" << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss
+                          << " (" << static_cast<int>(p.seconds) << " s)   " << std::flush;
+        },
+        [] { return g_interrupted.load(); });
+    if (o.steps == 0) {
+        std::cerr << "wrote untrained " << o.config << " pack to " << o.output << " (" << result.parameters
+                  << " parameters)\n";
+        return 0;
     }
-    if (fs::exists(fs::path(o.output) / kinora::inference::kManifestFileName) && !o.overwrite) {
-        std::cerr << "kinora-engine train: " << o.output
-                  << " already holds a model pack (use -y to replace it)\n";
-        return kExitRuntime;
+    std::cerr << "\n";
+    if (result.resumed)
+        std::cerr << "resumed the training in " << o.output << "\n";
+    if (result.interrupted) {
+        std::cerr << "interrupted: checkpoint written to " << o.output
+                  << "; run the same command to resume\n";
+        return kExitInterrupted;
     }
-    auto model = kinora::inference::createNativeModel(o.config, o.seed);
-    kinora::inference::saveNativePack(model, o.output);
-    std::cerr << "wrote untrained " << o.config << " pack to " << o.output << " ("
-              << model.parameterCounts().at("total") << " parameters)\n";
+    std::cerr << "trained " << result.stepsRun << " steps; pack in " << o.output << "\n";
+    std::cout << o.output << "\n";
     return 0;
 }
 
@@ -157,15 +166,36 @@ int runInfo(const std::string& dir)
     return 0;
 }
 
-struct Planned {
-    const char* name;
-    const char* description;
+struct BenchCommand {
+    kinora::inference::BenchOptions options;
+    std::string size;
+    bool noBf16 = false;
+    bool json = false;
 };
 
-// Not built yet: they parse, then say so and exit 2 rather than pretend to work.
-constexpr Planned kPlanned[] = {
-    { "bench", "benchmark the denoiser and the sampling loop" },
-};
+int runBenchCommand(const BenchCommand& c)
+{
+    auto options = c.options;
+    options.bf16 = !c.noBf16;
+    if (!c.size.empty()) {
+        const auto x = c.size.find('x');
+        const auto digits = [](const std::string& t) {
+            return !t.empty() && t.size() < 6 && t.find_first_not_of("0123456789") == std::string::npos;
+        };
+        if (x == std::string::npos || !digits(c.size.substr(0, x)) || !digits(c.size.substr(x + 1))) {
+            std::cerr << "kinora-engine bench: --size must be WxH\n";
+            return kExitUsage;
+        }
+        options.width = std::stoi(c.size.substr(0, x));
+        options.height = std::stoi(c.size.substr(x + 1));
+    }
+    // Progress on stderr; stdout carries only the report.
+    const auto report
+        = kinora::inference::runBench(options, [](const std::string& line) { std::cerr << line << "\n"; });
+    std::cout << (c.json ? kinora::inference::formatBenchJson(report)
+                         : kinora::inference::formatBench(report));
+    return 0;
+}
 
 } // namespace
 
@@ -179,14 +209,24 @@ int main(int argc, char** argv)
     });
 
     std::string chosen;
-    TrainOptions train;
+    kinora::inference::TrainPackOptions train;
     auto* trainCmd = app.add_subcommand("train", "train a model pack (VAE, denoiser, text encoder)");
     trainCmd->add_option("--config", train.config, "architecture size")
         ->check(CLI::IsMember({ "tiny", "default" }));
-    trainCmd->add_option("--steps", train.steps, "training steps (0: write an untrained pack)")->required();
-    trainCmd->add_option("--seed", train.seed, "seed of the initial weights");
+    trainCmd
+        ->add_option("--steps", train.steps, "training steps, VAE and denoiser (0: write an untrained pack)")
+        ->required()
+        ->check(CLI::NonNegativeNumber);
+    trainCmd->add_option("--vae-steps", train.vaeSteps, "of which VAE steps (default: a fifth)")
+        ->check(CLI::NonNegativeNumber);
+    trainCmd->add_option("--batch", train.batch, "clips per step")->check(CLI::PositiveNumber);
+    trainCmd->add_option("--lr", train.learningRate, "denoiser learning rate")->check(CLI::PositiveNumber);
+    trainCmd->add_option("--checkpoint-every", train.checkpointEvery, "steps between checkpoints");
+    trainCmd->add_option("--device", train.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    trainCmd->add_option("--seed", train.seed, "seed of the weights and the training data");
     trainCmd->add_option("-o,--output", train.output, "model pack folder to write")->required();
-    trainCmd->add_flag("-y", train.overwrite, "replace an existing pack");
+    trainCmd->add_flag("-y", train.overwrite, "replace an existing finished pack");
     trainCmd->callback([&chosen] { chosen = "train"; });
     std::string infoDir;
     auto* infoCmd = app.add_subcommand("info", "describe a model pack: manifest and parameter counts");
@@ -210,11 +250,27 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
     sampleCmd->add_flag("-y", sample.overwrite, "replace an existing output");
     sampleCmd->callback([&chosen] { chosen = "sample"; });
-    for (const auto& planned : kPlanned) {
-        auto* sub = app.add_subcommand(planned.name, planned.description);
-        sub->allow_extras();
-        sub->callback([&chosen, &planned] { chosen = planned.name; });
-    }
+    BenchCommand bench;
+    auto* benchCmd = app.add_subcommand("bench",
+        "benchmark the denoiser and the sampling loop: forward time, loop overhead, peak memory, cancel "
+        "latency (and bf16 vs fp32 on CUDA)");
+    benchCmd
+        ->add_option(
+            "--config", bench.options.config, "architecture, randomly initialised (default: default)")
+        ->check(CLI::IsMember({ "tiny", "default" }));
+    benchCmd->add_option("--model", bench.options.modelDir, "model pack folder instead of --config");
+    benchCmd->add_option("--device", bench.options.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    benchCmd->add_option("--steps", bench.options.steps, "steps of the timed sampling run (default: 10)")
+        ->check(CLI::Range(2, 10000));
+    benchCmd->add_option("--warmup", bench.options.warmup, "untimed denoiser calls first (default: 2)")
+        ->check(CLI::Range(0, 1000));
+    benchCmd->add_option("--size", bench.size, "WxH (default: the pack's)");
+    benchCmd->add_option("--frames", bench.options.frames, "frame count (default: the pack's)")
+        ->check(CLI::Range(1, 100000));
+    benchCmd->add_flag("--no-bf16", bench.noBf16, "on CUDA, skip the bf16 run");
+    benchCmd->add_flag("--json", bench.json, "print the figures as JSON");
+    benchCmd->callback([&chosen] { chosen = "bench"; });
 
     try {
         app.parse(argc, argv);
@@ -240,6 +296,8 @@ int main(int argc, char** argv)
             return runInfo(infoDir);
         if (chosen == "sample")
             return runSample(sample);
+        if (chosen == "bench")
+            return runBenchCommand(bench);
     } catch (const std::exception& e) {
         std::cerr << "kinora-engine " << chosen << ": " << e.what() << "\n";
         return kExitRuntime;

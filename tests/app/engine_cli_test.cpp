@@ -2,6 +2,8 @@
 
 #include "process.h"
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -32,10 +34,13 @@ TEST(EngineCli, UsageErrorsExitTwo)
 {
     EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, {}).exitCode, 2);
     EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, { "frobnicate" }).exitCode, 2);
-    const auto r = runProcess(KINORA_ENGINE_PATH, { "bench", "--steps", "3" });
-    EXPECT_EQ(r.exitCode, 2);
-    EXPECT_NE(r.err.find("not built yet"), std::string::npos) << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
+    const std::vector<std::vector<std::string>> badBench { { "bench", "--config", "huge" },
+        { "bench", "--steps", "1" }, { "bench", "--size", "16" } };
+    for (const auto& args : badBench) {
+        const auto r = runProcess(KINORA_ENGINE_PATH, args);
+        EXPECT_EQ(r.exitCode, 2) << args[1] << " " << args[2];
+        EXPECT_TRUE(r.out.empty()) << r.out;
+    }
 }
 
 TEST(EngineCli, WritesAnUntrainedPackAndDescribesIt)
@@ -60,13 +65,37 @@ TEST(EngineCli, WritesAnUntrainedPackAndDescribesIt)
     EXPECT_EQ(info.exitCode, 0) << info.err;
     EXPECT_NE(info.out.find("kinora-tiny-untrained"), std::string::npos) << info.out;
     EXPECT_NE(info.out.find("denoiser: "), std::string::npos) << info.out;
-    // Training itself is not built yet: say so instead of writing an untrained pack.
-    EXPECT_EQ(
-        runProcess(KINORA_ENGINE_PATH, { "train", "--steps", "10", "-o", (dir / "x").string() }).exitCode, 2);
     std::filesystem::remove(dir / "denoiser.safetensors");
     const auto broken = runProcess(KINORA_ENGINE_PATH, { "info", dir.string() });
     EXPECT_EQ(broken.exitCode, 1);
     EXPECT_NE(broken.err.find("denoiser.safetensors"), std::string::npos) << broken.err;
+    std::filesystem::remove_all(dir);
+}
+
+TEST(EngineCli, TrainsAPackAndResumesFromItsCheckpoint)
+{
+    const auto dir
+        = std::filesystem::temp_directory_path() / ("kinora-engine-train-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const std::vector<std::string> base { "train", "--config", "tiny", "--vae-steps", "2", "--batch", "1",
+        "--device", "cpu", "-o", dir.string(), "--steps" };
+    auto withSteps = [&base](const char* steps) {
+        auto args = base;
+        args.push_back(steps);
+        return args;
+    };
+    const auto first = runProcess(KINORA_ENGINE_PATH, withSteps("4"));
+    ASSERT_EQ(first.exitCode, 0) << first.err;
+    EXPECT_NE(first.err.find("trained 4 steps"), std::string::npos) << first.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "training-state.safetensors"));
+    const auto info = runProcess(KINORA_ENGINE_PATH, { "info", dir.string() });
+    ASSERT_EQ(info.exitCode, 0) << info.err;
+    EXPECT_NE(info.out.find("kinora-tiny "), std::string::npos) << info.out;
+    // The same command with more steps carries on from the checkpoint instead of starting again.
+    const auto more = runProcess(KINORA_ENGINE_PATH, withSteps("6"));
+    ASSERT_EQ(more.exitCode, 0) << more.err;
+    EXPECT_NE(more.err.find("resumed"), std::string::npos) << more.err;
+    EXPECT_NE(more.err.find("trained 2 steps"), std::string::npos) << more.err;
     std::filesystem::remove_all(dir);
 }
 
@@ -104,4 +133,23 @@ TEST(EngineCli, SamplesADeterministicClipWithItsSidecar)
     ASSERT_EQ(runProcess(KINORA_ENGINE_PATH, again).exitCode, 0);
     EXPECT_EQ(bytes(clip), video);
     std::filesystem::remove_all(dir);
+}
+
+TEST(EngineCli, BenchPrintsItsFiguresAsJson)
+{
+    const auto r = runProcess(KINORA_ENGINE_PATH,
+        { "bench", "--config", "tiny", "--size", "16x16", "--frames", "4", "--steps", "3", "--json" });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_FALSE(r.err.empty()); // progress goes to stderr, the report alone to stdout
+    const auto report = nlohmann::json::parse(r.out); // throws, failing the test, unless clean JSON
+    ASSERT_GE(report.at("runs").size(), 1u);
+    const auto& run = report["runs"][0];
+    EXPECT_EQ(run.at("width"), 16);
+    EXPECT_EQ(run.at("frames"), 4);
+    EXPECT_GT(run.at("forward_ms").get<double>(), 0.0);
+    EXPECT_GE(run.at("overhead").get<double>(), 0.0);
+    EXPECT_LT(run.at("overhead").get<double>(), 1.0);
+    EXPECT_GT(run.at("peak_memory_mib").get<double>(), 0.0);
+    EXPECT_EQ(run.at("cancel_latency_ms").size(), 3u);
+    EXPECT_GT(run.at("cancel_latency_max_ms").get<double>(), 0.0);
 }

@@ -6,6 +6,7 @@
 // preview, and cancellation between steps.
 
 #include "kinora/inference/native_model.h"
+#include "kinora/inference/schedule.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -60,6 +61,54 @@ struct DiffusionResult {
 
 DiffusionResult runDiffusion(
     NativeModel& model, const DiffusionRequest& request, const PipelineCallbacks& callbacks = {});
+
+// The loop's pieces, for callers that chain windows in latent space (tasks.h).
+
+// The noise schedule and parameterization a pack's manifest names.
+NoiseSchedule scheduleOf(const ModelManifest& manifest);
+Prediction predictionOf(const ModelManifest& manifest);
+
+// Fills every default of `request` from the pack and checks sizes; throws std::invalid_argument.
+DiffusionRequest resolveRequest(const NativeModel& model, DiffusionRequest request);
+
+// What is known, in the denoiser's latent space (already multiplied by the pack's latent scale), on
+// the model's device in float32: latent [1, C, T, h, w] and mask [1, 1, T, h, w] (1 = known).
+struct LatentConditioning {
+    at::Tensor latent;
+    at::Tensor mask;
+};
+
+// Encodes known pixels ([3, T, H, W] in [0, 1], mask [T, H, W]); a latent cell is known when every
+// pixel it covers is. Undefined inputs give an all-unknown conditioning of `frames` x `height` x `width`.
+LatentConditioning encodeKnown(
+    NativeModel& model, const at::Tensor& video, const at::Tensor& mask, int frames, int height, int width);
+
+// Runs the sampling loop of a resolved request from its seed and returns the clean latents
+// [1, C, T, h, w] (float32, model device), known cells equal to the conditioning. Step updates are
+// numbered from `stepOffset` out of `stepTotal` (0: the request's steps), for multi-window jobs.
+at::Tensor sampleLatents(NativeModel& model, const DiffusionRequest& resolved,
+    const LatentConditioning& known, const PipelineCallbacks& callbacks, int stepOffset = 0,
+    int stepTotal = 0);
+
+// Decodes latents [1, C, T, h, w] (in the denoiser's scale) to RGB [3, T, H, W] in [0, 1] on the CPU,
+// `chunkFrames` frames at a time (0: all at once) with enough neighbouring frames around each chunk
+// that the result equals a decode of the whole clip. Checks `isCancelled` between chunks.
+at::Tensor decodeLatents(NativeModel& model, const at::Tensor& latents, int chunkFrames = 0,
+    const std::function<bool()>& isCancelled = {});
+
+// Frames on each side a decoder output frame depends on (its temporal receptive radius).
+int decoderTemporalRadius(const NativeModel& model);
+
+// Out of memory on the device: says what to lower. Thrown instead of LibTorch's own error.
+class OutOfMemory : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Runs `run`, turning the allocator's out-of-memory errors (CPU and CUDA) into OutOfMemory naming
+// `job` (see jobDescription) and what to lower. The caller's state is untouched: nothing is written.
+void translateOutOfMemory(const std::string& job, const std::function<void()>& run);
+std::string jobDescription(int frames, int width, int height);
 
 // The preview matrix applied to latents [C, T, h, w] -> RGB [3, T, h, w] in [0, 1].
 at::Tensor latentPreview(const ModelManifest& manifest, const at::Tensor& latent);

@@ -1,0 +1,66 @@
+#pragma once
+// Trains a native model pack from procedural clips (procedural.h): first the VAE (reconstruction
+// with a small KL term), then the denoiser and the text encoder together with the VAE frozen
+// (v-prediction on the pack's schedule). Each denoiser sample gets a random task — nothing known,
+// a known box outside a hole (inpainting), known frames every K (interpolation), known first frames
+// (extension, image-to-video) — so one model learns every conditioning the pipeline uses, and a
+// share of empty prompts teaches the unconditional branch classifier-free guidance needs.
+//
+// Resumable: checkpoints (the pack plus `training-state.safetensors` with the step and the
+// optimizers' moments) go to the output folder, and a run pointed at a folder holding one carries on
+// from it. Randomness is drawn from the seed and the step number, so a resumed run makes the same
+// batches an uninterrupted one would.
+
+#include "kinora/inference/native_model.h"
+#include "kinora/inference/procedural.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kinora::inference {
+
+struct TrainerOptions {
+    std::string config = "tiny";
+    std::string name; // the pack's name; empty: "kinora-<config>"
+    int vaeSteps = 0;
+    int diffusionSteps = 0;
+    int batch = 4;
+    double vaeLearningRate = 1e-3;
+    double learningRate = 5e-4;
+    double klWeight = 1e-4;
+    double textDropout = 0.1; // share of samples trained with the empty prompt
+    uint64_t seed = 0;
+    int width = 0, height = 0, frames = 0; // clip size; 0: the config's defaults
+    // > frames: clips are rendered this long and a random window of `frames` is cut from each, so
+    // the model sees objects mid-path and learns to continue motion from any known frames.
+    int clipFrames = 0;
+    std::vector<ClipSpec> clips; // non-empty: train on these only (tests overfit one on purpose)
+    std::string device = "cpu"; // cpu | cuda
+    std::filesystem::path output; // empty: no checkpoints
+    int checkpointEvery = 0; // steps between checkpoints; 0: at the end only
+};
+
+struct TrainProgress {
+    std::string phase; // "vae" or "diffusion"
+    int step = 0; // 1-based within all steps (VAE steps first)
+    int total = 0;
+    double loss = 0;
+    double seconds = 0; // since this run started
+};
+
+struct TrainResult {
+    NativeModel model;
+    int stepsRun = 0; // in this run (fewer than total when resumed)
+    double lastVaeLoss = 0;
+    double lastDiffusionLoss = 0;
+};
+
+TrainResult trainNativeModel(const TrainerOptions& options,
+    const std::function<void(const TrainProgress&)>& onProgress = {},
+    const std::function<bool()>& isCancelled = {});
+
+inline constexpr const char* kTrainingStateFileName = "training-state.safetensors";
+
+} // namespace kinora::inference

@@ -1,0 +1,352 @@
+#include "kinora/inference/bench.h"
+
+#include "kinora/inference/native_model.h"
+#include "kinora/inference/pipeline.h"
+#include "kinora/inference/runtime.h"
+
+#include <torch/torch.h>
+
+// The CUDA caching allocator's statistics need c10_cuda, which only a CUDA build of LibTorch has
+// (CMake defines KINORA_HAVE_C10_CUDA then): its headers alone are not enough to link.
+#if defined(KINORA_HAVE_C10_CUDA) && __has_include(<c10/cuda/CUDACachingAllocator.h>)
+#include <c10/cuda/CUDACachingAllocator.h>
+#define KINORA_BENCH_CUDA_MEMORY 1
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace kinora::inference {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Log = std::function<void(const std::string&)>;
+
+constexpr double kMiB = 1024.0 * 1024.0;
+constexpr const char* kPrompt = "a red circle moving left on a blue background";
+// Cancel requests, in step times after the first step's callback: a quarter, a half and three
+// quarters into a step, so that the latencies sample where in a step a user presses Cancel.
+constexpr double kCancelAt[] = { 0.25, 1.5, 2.75 };
+// The cancelled runs get many steps so that a late cancel (a busy machine) still lands in the loop;
+// they stop at the cancel, so the steps they do not run cost nothing.
+constexpr int kCancelRunSteps = 100;
+
+double msBetween(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+double mean(const std::vector<double>& values)
+{
+    return values.empty() ? 0.0 : std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+}
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0.0;
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+// The share of all CPUs' time spent busy over a short window while this process sleeps, from
+// /proc/stat's first line (user nice system idle iowait irq softirq steal); 0 where it is missing.
+// The load average would lag by a minute, long enough to flag a quiet machine or miss a busy one.
+double busyCpuShare()
+{
+    const auto sample = [](double& busy, double& total) {
+        std::ifstream in("/proc/stat");
+        std::string cpu;
+        in >> cpu;
+        busy = total = 0;
+        for (int i = 0; i < 8; ++i) {
+            double ticks = 0;
+            in >> ticks;
+            total += ticks;
+            if (i != 3 && i != 4) // idle and iowait
+                busy += ticks;
+        }
+    };
+    double busy0 = 0, total0 = 0, busy1 = 0, total1 = 0;
+    sample(busy0, total0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    sample(busy1, total1);
+    return total1 > total0 ? (busy1 - busy0) / (total1 - total0) : 0.0;
+}
+
+void synchronize(const c10::Device& device)
+{
+    if (device.is_cuda())
+        torch::cuda::synchronize();
+}
+
+// A line of /proc/self/status such as "VmHWM:   123456 kB", in MiB; 0 when absent (not Linux).
+double procStatusMiB(const std::string& key)
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(key + ":", 0) == 0) {
+            std::istringstream value(line.substr(key.size() + 1));
+            double kib = 0;
+            value >> kib;
+            return kib / 1024.0;
+        }
+    }
+    return 0.0;
+}
+
+// Starts a peak-memory window. CPU: "5" in clear_refs resets the resident-set high-water mark
+// (Linux >= 4.0); where that fails the peak counts from the process's start. CUDA: the caching
+// allocator's peak of allocated bytes (weights, activations and the loop's tensors).
+std::string startMemoryWindow(const c10::Device& device, double& baselineMiB)
+{
+    if (device.is_cuda()) {
+#ifdef KINORA_BENCH_CUDA_MEMORY
+        namespace allocator = c10::cuda::CUDACachingAllocator;
+        const c10::DeviceIndex index = device.has_index() ? device.index() : 0;
+        allocator::resetPeakStats(index);
+        baselineMiB = static_cast<double>(allocator::getDeviceStats(index).allocated_bytes[0].current) / kMiB;
+        return "cuda allocator";
+#else
+        baselineMiB = 0;
+        return "unavailable (this LibTorch has no c10_cuda)";
+#endif
+    }
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    clear.flush();
+    baselineMiB = procStatusMiB("VmRSS");
+    return clear.good() ? "rss" : "rss since start";
+}
+
+double peakMemoryMiB(const c10::Device& device)
+{
+    if (device.is_cuda()) {
+#ifdef KINORA_BENCH_CUDA_MEMORY
+        const c10::DeviceIndex index = device.has_index() ? device.index() : 0;
+        return static_cast<double>(
+                   c10::cuda::CUDACachingAllocator::getDeviceStats(index).allocated_bytes[0].peak)
+            / kMiB;
+#else
+        return 0.0;
+#endif
+    }
+    return procStatusMiB("VmHWM");
+}
+
+void convertModel(NativeModel& model, const c10::Device& device, c10::ScalarType dtype)
+{
+    for (const auto& [role, module] : model.components())
+        module->to(device, dtype);
+}
+
+double weightsMiB(const NativeModel& model)
+{
+    double bytes = 0;
+    for (const auto& [role, module] : model.components()) {
+        for (const auto& p : module->parameters())
+            bytes += static_cast<double>(p.nbytes());
+        for (const auto& b : module->buffers())
+            bytes += static_cast<double>(b.nbytes());
+    }
+    return bytes / kMiB;
+}
+
+// The denoiser's inputs exactly as the sampling loop builds them: noisy latent, known latent and
+// mask (2C+1 channels), the prompt and the negative prompt as one batch of 2 under guidance.
+struct ForwardInputs {
+    at::Tensor x, timesteps, text, textMask;
+};
+
+ForwardInputs forwardInputs(NativeModel& model, const DiffusionRequest& r, int batch,
+    const c10::Device& device, c10::ScalarType dtype)
+{
+    c10::InferenceMode inference;
+    const int64_t s = model.config.spatialCompression();
+    auto tokens = model.textEncoder->tokenize({ r.prompt, r.negativePrompt });
+    ForwardInputs in;
+    in.text = model.textEncoder->forward(tokens).to(dtype).narrow(0, 0, batch);
+    in.textMask = tokens.mask.to(device).narrow(0, 0, batch);
+    in.x = torch::randn({ batch, model.config.denoiserInputChannels(), r.frames, r.height / s, r.width / s },
+        torch::TensorOptions(device).dtype(dtype));
+    in.timesteps = torch::full({ batch }, 500.0, torch::kFloat32);
+    return in;
+}
+
+// Each call timed on its own, synchronised on CUDA: the loop waits for every step too (its preview).
+void timeForwards(NativeModel& model, const ForwardInputs& in, int calls, const c10::Device& device,
+    std::vector<double>* samples)
+{
+    c10::InferenceMode inference;
+    for (int i = 0; i < calls; ++i) {
+        synchronize(device);
+        const auto start = Clock::now();
+        model.denoiser->forward(in.x, in.timesteps, in.text, in.textMask);
+        synchronize(device);
+        if (samples)
+            samples->push_back(msBetween(start, Clock::now()));
+    }
+}
+
+// Cancels one run `afterSteps` step times after its first step and returns the time from the
+// store to runDiffusion throwing, or a negative value when the run finished first.
+double cancelLatencyMs(NativeModel& model, DiffusionRequest request, double afterSteps, double stepMs)
+{
+    request.steps = kCancelRunSteps;
+    std::atomic<bool> cancel { false };
+    Clock::time_point storedAt;
+    Clock::time_point caughtAt;
+    bool caught = false;
+    {
+        std::jthread canceller; // joined before storedAt is read, also when runDiffusion throws
+        PipelineCallbacks callbacks;
+        callbacks.isCancelled = [&cancel] { return cancel.load(std::memory_order_acquire); };
+        callbacks.onStep = [&](const StepUpdate& update) {
+            if (update.step != 1)
+                return;
+            const auto when = Clock::now()
+                + std::chrono::duration_cast<Clock::duration>(
+                    std::chrono::duration<double, std::milli>(afterSteps * stepMs));
+            canceller = std::jthread([&cancel, &storedAt, when] {
+                std::this_thread::sleep_until(when);
+                storedAt = Clock::now();
+                cancel.store(true, std::memory_order_release);
+            });
+        };
+        try {
+            runDiffusion(model, request, callbacks);
+        } catch (const PipelineCancelled&) {
+            caughtAt = Clock::now();
+            caught = true;
+        }
+    }
+    return caught ? msBetween(storedAt, caughtAt) : -1.0;
+}
+
+BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& device, c10::ScalarType dtype,
+    const Log& log)
+{
+    BenchRun run;
+    run.device = device.is_cuda() ? "cuda" : "cpu";
+    run.dtype = dtype == torch::kBFloat16 ? "bfloat16" : "float32";
+    const auto& d = model.manifest.defaults;
+    DiffusionRequest request;
+    request.prompt = kPrompt;
+    request.width = run.width = o.width > 0 ? o.width : d.width;
+    request.height = run.height = o.height > 0 ? o.height : d.height;
+    request.frames = run.frames = o.frames > 0 ? o.frames : d.frames;
+    request.steps = run.steps = o.steps;
+    run.batch = d.guidance != 1.0 ? 2 : 1;
+    run.parameters = model.parameterCounts().at("total");
+    run.weightsMiB = weightsMiB(model);
+    const std::string name = run.device + " " + run.dtype;
+    const auto inputs = forwardInputs(model, request, run.batch, device, dtype);
+
+    log(name + ": warming up");
+    timeForwards(model, inputs, o.warmup, device, nullptr);
+    if (o.warmup > 0) { // the text encoder, VAE decode and the loop's own kernels, once
+        auto brief = request;
+        brief.steps = 2;
+        runDiffusion(model, brief);
+    }
+
+    // Half the forward timings before the sampling run and half after, so that a drift in the
+    // machine's speed (another process, clocks) weighs on both sides of the comparison alike.
+    const int calls = std::max(o.steps, 4);
+    log(name + ": timing " + std::to_string(calls) + " denoiser forwards and a " + std::to_string(o.steps)
+        + "-step sampling run");
+    timeForwards(model, inputs, calls / 2, device, &run.forwardSamplesMs);
+    std::vector<Clock::time_point> stepTimes;
+    PipelineCallbacks callbacks;
+    callbacks.onStep = [&stepTimes](const StepUpdate&) { stepTimes.push_back(Clock::now()); };
+    synchronize(device);
+    run.memoryKind = startMemoryWindow(device, run.baselineMemoryMiB);
+    const auto start = Clock::now();
+    runDiffusion(model, request, callbacks);
+    synchronize(device);
+    run.runMs = msBetween(start, Clock::now());
+    run.peakMemoryMiB = peakMemoryMiB(device);
+    timeForwards(model, inputs, calls - calls / 2, device, &run.forwardSamplesMs);
+
+    run.forwardMs = median(run.forwardSamplesMs);
+    for (std::size_t i = 1; i < stepTimes.size(); ++i)
+        run.stepSamplesMs.push_back(msBetween(stepTimes[i - 1], stepTimes[i]));
+    run.stepMs = median(run.stepSamplesMs);
+    run.samplingMs = msBetween(stepTimes.front(), stepTimes.back());
+    run.overheadMeasured = 1.0 - run.forwardMs / run.stepMs;
+    run.overhead = std::clamp(run.overheadMeasured, 0.0, 1.0);
+
+    for (std::size_t i = 0; i < std::size(kCancelAt); ++i) {
+        log(name + ": cancel " + std::to_string(i + 1) + "/" + std::to_string(std::size(kCancelAt)));
+        const double latency = cancelLatencyMs(model, request, kCancelAt[i], run.stepMs);
+        if (latency >= 0)
+            run.cancelLatencyMs.push_back(latency);
+        else
+            log(name + ": a cancel request came after its run had finished; not counted");
+    }
+    run.cancelMeanMs = mean(run.cancelLatencyMs);
+    run.cancelMaxMs = run.cancelLatencyMs.empty()
+        ? 0.0
+        : *std::max_element(run.cancelLatencyMs.begin(), run.cancelLatencyMs.end());
+    run.cancelMaxSteps = run.stepMs > 0 ? run.cancelMaxMs / run.stepMs : 0.0;
+    return run;
+}
+
+} // namespace
+
+BenchReport runBench(const BenchOptions& o, const std::function<void(const std::string&)>& log)
+{
+    if (o.steps < 2)
+        throw std::invalid_argument("--steps must be at least 2: the loop is timed between its steps");
+    if (o.warmup < 0 || o.width < 0 || o.height < 0 || o.frames < 0)
+        throw std::invalid_argument("--warmup, --size and --frames must not be negative");
+    const Log say = [&log](const std::string& line) {
+        if (log)
+            log(line);
+    };
+    BenchReport report;
+    // Measured first, before this process's own threads have anything to do.
+    say("measuring what else keeps this machine busy (0.5 s)");
+    report.othersCpuShare = busyCpuShare();
+    report.cpus = static_cast<int>(std::thread::hardware_concurrency());
+    // Other processes competing for the cores make every time here unreliable; say so.
+    if (report.othersCpuShare > 0.2)
+        report.notes.push_back("the machine was busy: other processes used "
+            + std::to_string(static_cast<int>(std::lround(100 * report.othersCpuShare))) + "% of its "
+            + std::to_string(report.cpus) + " CPUs just before the benchmark, so the times are unreliable");
+    const auto deviceName = resolveDevice(parseDevicePreference(o.device));
+    const c10::Device device(deviceName);
+    say("preparing the " + (o.modelDir.empty() ? o.config + " model (random weights)" : o.modelDir));
+    auto model = o.modelDir.empty() ? createNativeModel(o.config, 0) : loadNativePack(o.modelDir, device);
+    convertModel(model, device, torch::kFloat32);
+
+    const auto runtime = runtimeInfo();
+    report.config = model.manifest.config;
+    report.model = model.manifest.name;
+    report.libtorchVersion = runtime.libtorchVersion;
+    report.cpuThreads = runtime.cpuThreads;
+    report.runs.push_back(runOne(model, o, device, torch::kFloat32, say));
+    if (!device.is_cuda())
+        report.notes.push_back(runtime.cudaAvailable
+                ? "CUDA bf16 vs fp32: not run (--device cpu)"
+                : "CUDA bf16 vs fp32: needs a GPU, and LibTorch finds none here");
+    else if (!o.bf16)
+        report.notes.push_back("CUDA bf16 vs fp32: not run (bf16 switched off)");
+    else {
+        convertModel(model, device, torch::kBFloat16);
+        report.runs.push_back(runOne(model, o, device, torch::kBFloat16, say));
+    }
+    return report;
+}
+
+} // namespace kinora::inference

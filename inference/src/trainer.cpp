@@ -1,0 +1,324 @@
+#include "kinora/inference/trainer.h"
+
+#include "kinora/inference/pipeline.h"
+#include "kinora/inference/safetensors.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+
+namespace kinora::inference {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<at::Tensor> parametersOf(std::initializer_list<torch::nn::Module*> modules)
+{
+    std::vector<at::Tensor> params;
+    for (auto* module : modules)
+        for (auto& p : module->parameters())
+            params.push_back(p);
+    return params;
+}
+
+// Adam moments as plain tensors, so training state is safetensors like everything else (never
+// pickle). Parameters are matched by their order, which the architecture fixes.
+void saveMoments(torch::optim::AdamW& optimizer, const std::vector<at::Tensor>& params,
+    const std::string& prefix, NamedTensors& out)
+{
+    for (size_t i = 0; i < params.size(); ++i) {
+        auto it = optimizer.state().find(params[i].unsafeGetTensorImpl());
+        if (it == optimizer.state().end())
+            continue;
+        auto& state = static_cast<torch::optim::AdamWParamState&>(*it->second);
+        const auto key = prefix + std::to_string(i);
+        out.emplace_back(key + ".exp_avg", state.exp_avg());
+        out.emplace_back(key + ".exp_avg_sq", state.exp_avg_sq());
+        out.emplace_back(key + ".step", torch::tensor(state.step(), torch::kInt64));
+    }
+}
+
+void loadMoments(torch::optim::AdamW& optimizer, const std::vector<at::Tensor>& params,
+    const std::string& prefix, const SafetensorsFile& file, const c10::Device& device)
+{
+    for (size_t i = 0; i < params.size(); ++i) {
+        const auto key = prefix + std::to_string(i);
+        if (!file.contains(key + ".exp_avg"))
+            continue;
+        auto state = std::make_unique<torch::optim::AdamWParamState>();
+        state->exp_avg(file.load(key + ".exp_avg", device));
+        state->exp_avg_sq(file.load(key + ".exp_avg_sq", device));
+        state->step(file.load(key + ".step").item<int64_t>());
+        if (state->exp_avg().sizes() != params[i].sizes())
+            throw std::runtime_error(file.path().string() + ": optimizer state " + key
+                + " does not match the model; remove the training state to start afresh");
+        optimizer.state()[params[i].unsafeGetTensorImpl()] = std::move(state);
+    }
+}
+
+struct Batch {
+    at::Tensor video; // [B, 3, T, H, W] in [-1, 1]
+    std::vector<std::string> captions;
+};
+
+class Run {
+public:
+    Run(const TrainerOptions& o)
+        : m_o(o)
+        , m_device(o.device)
+    {
+    }
+
+    Batch batch(int step) const
+    {
+        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step));
+        Batch b;
+        std::vector<at::Tensor> clips;
+        for (int i = 0; i < m_o.batch; ++i) {
+            const auto spec = m_o.clips.empty() ? randomClipSpec(rng)
+                                                : m_o.clips[(step * m_o.batch + i) % m_o.clips.size()];
+            const int rendered = std::max(m_frames, m_o.clipFrames);
+            const int start = std::uniform_int_distribution<int>(0, rendered - m_frames)(rng);
+            clips.push_back(
+                renderClip(spec, rendered, m_height, m_width, m_device).narrow(1, start, m_frames) * 2 - 1);
+            const bool drop = std::uniform_real_distribution<double>(0, 1)(rng) < m_o.textDropout;
+            b.captions.push_back(drop ? std::string() : spec.caption());
+        }
+        b.video = torch::stack(clips);
+        return b;
+    }
+
+    void setSize(int w, int h, int f)
+    {
+        m_width = w;
+        m_height = h;
+        m_frames = f;
+    }
+
+private:
+    const TrainerOptions& m_o;
+    c10::Device m_device;
+    int m_width = 0, m_height = 0, m_frames = 0;
+};
+
+// Known-latent mask for one sample: a random task, as the pipeline will pose it.
+at::Tensor taskMask(std::mt19937_64& rng, int64_t frames, int64_t h, int64_t w)
+{
+    auto mask = torch::zeros({ 1, frames, h, w });
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    auto uniform
+        = [&rng](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    if (u < 0.3)
+        return mask; // text-to-video
+    if (u < 0.5) { // inpainting: known outside a box
+        mask.fill_(1.0);
+        const auto bh = uniform(std::max<int64_t>(1, h / 4), std::max<int64_t>(1, 3 * h / 4));
+        const auto bw = uniform(std::max<int64_t>(1, w / 4), std::max<int64_t>(1, 3 * w / 4));
+        mask.narrow(2, uniform(0, h - bh), bh).narrow(3, uniform(0, w - bw), bw).zero_();
+        return mask;
+    }
+    if (u < 0.75) { // interpolation: known every K frames
+        const int64_t k = uniform(0, 1) == 0 ? 2 : 4;
+        for (int64_t t = 0; t < frames; t += k)
+            mask.narrow(1, t, 1).fill_(1.0);
+        return mask;
+    }
+    // extension and image-to-video: known first frames
+    mask.narrow(1, 0, uniform(1, std::max<int64_t>(1, frames / 2))).fill_(1.0);
+    return mask;
+}
+
+// Least-squares fit of RGB in [0, 1] from latents: the pack's cheap per-step preview.
+void fitPreview(ModelManifest& manifest, const at::Tensor& latents, const at::Tensor& video)
+{
+    // latents [B, C, T, h, w] (denoiser scale), video [B, 3, T, H, W] in [-1, 1]
+    const auto h = latents.size(3), w = latents.size(4);
+    auto rgb = torch::nn::functional::interpolate(((video + 1) / 2).flatten(1, 2),
+        torch::nn::functional::InterpolateFuncOptions()
+            .size(std::vector<int64_t> { h, w })
+            .mode(torch::kArea));
+    rgb = rgb.view({ video.size(0), 3, video.size(2), h, w });
+    auto x = latents.transpose(0, 1).flatten(1).t().to(torch::kFloat64).cpu(); // [N, C]
+    auto y = rgb.transpose(0, 1).flatten(1).t().to(torch::kFloat64).cpu(); // [N, 3]
+    auto design = torch::cat({ x, torch::ones({ x.size(0), 1 }, x.options()) }, 1);
+    auto solution
+        = torch::linalg_solve(design.t().mm(design) + 1e-6 * torch::eye(design.size(1), x.options()),
+            design.t().mm(y)); // [C + 1, 3]
+    manifest.latentToRgb.clear();
+    for (int64_t c = 0; c < x.size(1); ++c)
+        manifest.latentToRgb.push_back(
+            { solution[c][0].item<double>(), solution[c][1].item<double>(), solution[c][2].item<double>() });
+    const auto bias = solution[x.size(1)];
+    manifest.rgbBias = { bias[0].item<double>(), bias[1].item<double>(), bias[2].item<double>() };
+}
+
+} // namespace
+
+TrainResult trainNativeModel(const TrainerOptions& o,
+    const std::function<void(const TrainProgress&)>& onProgress, const std::function<bool()>& isCancelled)
+{
+    namespace fs = std::filesystem;
+    const c10::Device device(o.device);
+    const auto started = Clock::now();
+    const bool resume = !o.output.empty() && fs::exists(o.output / kManifestFileName)
+        && fs::exists(o.output / kTrainingStateFileName);
+    TrainResult result { resume ? loadNativePack(o.output, device) : createNativeModel(o.config, o.seed) };
+    auto& model = result.model;
+    if (resume && model.config.name != o.config)
+        throw std::runtime_error(o.output.string() + " holds a '" + model.config.name + "' pack, not '"
+            + o.config + "'; choose another output folder");
+    for (auto& [role, module] : model.components())
+        module->to(device);
+    if (!resume)
+        model.manifest.name = o.name.empty() ? "kinora-" + o.config : o.name;
+
+    Run run(o);
+    const auto& d = model.manifest.defaults;
+    run.setSize(o.width > 0 ? o.width : d.width, o.height > 0 ? o.height : d.height,
+        o.frames > 0 ? o.frames : d.frames);
+
+    auto vaeParams = parametersOf({ model.vae.ptr().get() });
+    auto diffusionParams = parametersOf({ model.denoiser.ptr().get(), model.textEncoder.ptr().get() });
+    torch::optim::AdamW vaeOptimizer(
+        vaeParams, torch::optim::AdamWOptions(o.vaeLearningRate).weight_decay(0.0));
+    torch::optim::AdamW optimizer(
+        diffusionParams, torch::optim::AdamWOptions(o.learningRate).weight_decay(0.01));
+
+    int step = 0;
+    if (resume) {
+        SafetensorsFile state(o.output / kTrainingStateFileName);
+        step = std::stoi(state.metadata().at("step"));
+        loadMoments(vaeOptimizer, vaeParams, "vae.", state, device);
+        loadMoments(optimizer, diffusionParams, "diffusion.", state, device);
+    }
+    const int total = o.vaeSteps + o.diffusionSteps;
+
+    auto checkpoint = [&] {
+        if (o.output.empty())
+            return;
+        saveNativePack(model, o.output);
+        NamedTensors moments;
+        saveMoments(vaeOptimizer, vaeParams, "vae.", moments);
+        saveMoments(optimizer, diffusionParams, "diffusion.", moments);
+        saveSafetensors(o.output / kTrainingStateFileName, moments, { { "step", std::to_string(step) } });
+    };
+
+    const auto schedule = scheduleOf(model.manifest);
+    const auto prediction = predictionOf(model.manifest);
+    const auto& alphasCumprod = schedule.alphasCumprod();
+    if (alphasCumprod.empty())
+        throw std::runtime_error("the trainer supports variance-preserving schedules only");
+
+    // After the VAE phase: the latent scale that gives the denoiser unit-variance data, and the
+    // preview matrix fitted on the same latents.
+    auto calibrate = [&] {
+        torch::NoGradGuard noGrad;
+        model.vae->eval();
+        std::vector<at::Tensor> means, videos;
+        for (int i = 0; i < 4; ++i) {
+            auto b = run.batch(-1 - i);
+            means.push_back(model.vae->encode(b.video).first);
+            videos.push_back(b.video);
+        }
+        auto latents = torch::cat(means);
+        model.manifest.latentScale = 1.0 / std::max(1e-3, latents.std().item<double>());
+        fitPreview(model.manifest, latents * model.manifest.latentScale, torch::cat(videos));
+    };
+
+    for (; step < total; ++step) {
+        if (isCancelled && isCancelled())
+            break;
+        if (step == o.vaeSteps && o.vaeSteps > 0)
+            calibrate();
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(o.seed * 0x9E3779B97F4A7C15ull + step);
+        auto b = run.batch(step);
+        double loss = 0;
+        std::string phase;
+        if (step < o.vaeSteps) {
+            phase = "vae";
+            model.vae->train();
+            auto [mean, logvar] = model.vae->encode(b.video);
+            auto eps = torch::randn(mean.sizes(), generator, torch::kFloat32).to(device);
+            auto z = mean + torch::exp(0.5 * logvar) * eps;
+            auto reconstruction = model.vae->decode(z);
+            auto kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean();
+            auto l = torch::mse_loss(reconstruction, b.video) + 0.1 * torch::l1_loss(reconstruction, b.video)
+                + o.klWeight * kl;
+            vaeOptimizer.zero_grad();
+            l.backward();
+            torch::nn::utils::clip_grad_norm_(vaeParams, 1.0);
+            vaeOptimizer.step();
+            loss = l.item<double>();
+            result.lastVaeLoss = loss;
+        } else {
+            phase = "diffusion";
+            at::Tensor x0;
+            {
+                torch::NoGradGuard noGrad;
+                model.vae->eval();
+                x0 = model.vae->encode(b.video).first * model.manifest.latentScale;
+            }
+            model.denoiser->train();
+            model.textEncoder->train();
+            const auto batch = x0.size(0), frames = x0.size(2), h = x0.size(3), w = x0.size(4);
+            std::mt19937_64 rng(o.seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(step + 1)));
+            std::vector<at::Tensor> masks;
+            for (int64_t i = 0; i < batch; ++i)
+                masks.push_back(taskMask(rng, frames, h, w));
+            auto mask = torch::stack(masks).to(device);
+            auto timesteps = torch::randint(0, schedule.trainSteps(), { batch }, generator, torch::kInt64);
+            std::vector<double> alphas, sigmas;
+            for (int64_t i = 0; i < batch; ++i) {
+                const auto level = schedule.level(static_cast<double>(timesteps[i].item<int64_t>()));
+                alphas.push_back(level.alpha);
+                sigmas.push_back(level.sigma);
+            }
+            auto alpha
+                = torch::tensor(alphas, torch::kFloat64).to(device, torch::kFloat32).view({ -1, 1, 1, 1, 1 });
+            auto sigma
+                = torch::tensor(sigmas, torch::kFloat64).to(device, torch::kFloat32).view({ -1, 1, 1, 1, 1 });
+            auto eps = torch::randn(x0.sizes(), generator, torch::kFloat32).to(device);
+            auto xt = alpha * x0 + sigma * eps;
+            auto target = prediction == Prediction::V ? alpha * eps - sigma * x0
+                : prediction == Prediction::Epsilon   ? eps
+                                                      : x0;
+            auto input = torch::cat({ xt, x0 * mask, mask }, 1);
+            auto tokens = model.textEncoder->tokenize(b.captions);
+            tokens.ids = tokens.ids.to(device);
+            auto text = model.textEncoder->forward(tokens);
+            auto output = model.denoiser->forward(
+                input, timesteps.to(torch::kFloat32).to(device), text, tokens.mask.to(device));
+            // What is known needs no learning: the loss is on the unknown cells (all of them for
+            // text-to-video), normalised per sample.
+            auto unknown = (1 - mask).expand_as(output);
+            auto perSample = ((output - target).pow(2) * unknown).flatten(1).sum(1)
+                / unknown.flatten(1).sum(1).clamp_min(1.0);
+            auto l = perSample.mean();
+            optimizer.zero_grad();
+            l.backward();
+            torch::nn::utils::clip_grad_norm_(diffusionParams, 1.0);
+            optimizer.step();
+            loss = l.item<double>();
+            result.lastDiffusionLoss = loss;
+        }
+        ++result.stepsRun;
+        if (onProgress)
+            onProgress({ phase, step + 1, total, loss,
+                std::chrono::duration<double>(Clock::now() - started).count() });
+        if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0 && step + 1 < total) {
+            ++step;
+            checkpoint();
+            --step;
+        }
+    }
+    if (o.diffusionSteps == 0 && o.vaeSteps > 0 && step == total)
+        calibrate();
+    for (auto& [role, module] : model.components())
+        module->eval();
+    checkpoint();
+    return result;
+}
+
+} // namespace kinora::inference
