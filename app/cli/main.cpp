@@ -1,16 +1,54 @@
 // kinora-cli: Kinora's jobs without a window, for scripts, render machines and the benchmarks.
-// The command-line contract is in ../shared/DESIGN.md and docs/architecture.md.
+// The command-line contract is in ../shared/DESIGN.md and docs/architecture.md: stdout carries only
+// results (the output path, info's text or JSON), progress and errors go to stderr, and the exit
+// status is 0 success, 1 runtime error, 2 usage error, 130 interrupted.
 
+#include "kinora/core/diffusion_job.h"
+#include "kinora/core/engine_bench.h"
 #include "kinora/core/engine_info.h"
+#include "kinora/core/image_sequence.h"
+#include "kinora/core/model_training.h"
 
 #include <CLI/CLI.hpp>
 
+#include <QFileInfo>
+#include <QJsonDocument>
+
+#include <atomic>
+#include <csignal>
+#include <cstdint>
 #include <iostream>
+#include <regex>
 #include <string>
 
 namespace {
 
+using kinora::core::DiffusionTask;
+
+constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;
+
+// Set by the SIGINT handler, polled by the engine between steps. Only a lock-free atomic store is
+// async-signal-safe.
+std::atomic<bool> interrupted { false };
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void onInterrupt(int)
+{
+    interrupted.store(true);
+}
+
+// The first Ctrl-C asks the job to stop at the next step and clean up; SA_RESETHAND makes a second
+// one end the process at once, for a step that takes too long.
+void installInterruptHandler()
+{
+    struct sigaction action { };
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, nullptr);
+}
 
 struct Planned {
     const char* name;
@@ -20,16 +58,245 @@ struct Planned {
 // Subcommands of the contract that are not built yet. They parse, then say so and exit 2 rather than
 // pretend to work.
 constexpr Planned kPlanned[] = {
-    { "generate", "make a clip from a prompt (optionally from a first frame)" },
-    { "extend", "continue a clip by N frames" },
-    { "interpolate", "raise a clip's frame rate (--factor K or --fps F)" },
-    { "inpaint", "regenerate the masked region of a clip" },
     { "encode", "convert a clip or image sequence to another format" },
-    { "info", "describe a video file or a model pack (--json)" },
-    { "train", "train a model pack" },
     { "eval", "measure a model pack's quality" },
-    { "bench", "benchmark the engine and the video paths" },
 };
+
+// What the diffusion subcommands parse, in CLI11's types; becomes a DiffusionJobRequest.
+struct DiffusionOptions {
+    std::string prompt;
+    std::string negative;
+    std::string input;
+    std::string mask;
+    std::string image;
+    std::string output;
+    std::string size;
+    std::string method = "auto";
+    int frames = 0;
+    int factor = 0;
+    double fps = 0;
+    std::string model;
+    int steps = 0;
+    double guidance = -1;
+    uint64_t seed = 0;
+    std::string sampler;
+    std::string device = "auto";
+    std::string previewDir;
+    bool overwrite = false;
+};
+
+const CLI::Validator kSizeValidator(
+    [](std::string& text) {
+        static const std::regex size(R"(([1-9][0-9]{0,4})x([1-9][0-9]{0,4}))");
+        return std::regex_match(text, size) ? std::string() : "must be WxH, e.g. 64x64, not '" + text + "'";
+    },
+    "WxH");
+
+void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
+{
+    sub->add_option("-o,--output", o.output, "OUT: an image-sequence pattern such as out/%03d.png")
+        ->required();
+    sub->add_option(
+        "--model", o.model, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
+    sub->add_option("--steps", o.steps, "denoising steps (default: the pack's)")->check(CLI::PositiveNumber);
+    sub->add_option("--cfg", o.guidance, "guidance scale, 1 = none (default: the pack's)")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--seed", o.seed, "seed of the initial noise (default 0)");
+    sub->add_option("--sampler", o.sampler, "sampler (default: the pack's)")
+        ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
+    sub->add_option("--device", o.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    sub->add_option("--preview-dir", o.previewDir, "write each step's preview frames to DIR/step_NNN/");
+    sub->add_flag("-y", o.overwrite, "replace an existing OUT");
+}
+
+void addPromptOptions(CLI::App* sub, DiffusionOptions& o, bool required)
+{
+    auto* prompt = sub->add_option("-p,--prompt", o.prompt, "what to make");
+    if (required)
+        prompt->required();
+    sub->add_option("-n,--negative", o.negative, "what to avoid");
+}
+
+kinora::core::DiffusionJobRequest toRequest(DiffusionTask task, const DiffusionOptions& o)
+{
+    const auto q = [](const std::string& s) { return QString::fromStdString(s); };
+    kinora::core::DiffusionJobRequest r;
+    r.task = task;
+    r.prompt = q(o.prompt);
+    r.negativePrompt = q(o.negative);
+    r.input = q(o.input);
+    r.mask = q(o.mask);
+    r.image = q(o.image);
+    r.output = q(o.output);
+    r.frames = o.frames;
+    r.factor = o.factor;
+    if (!o.size.empty()) { // checked by kSizeValidator
+        const auto x = o.size.find('x');
+        r.width = std::stoi(o.size.substr(0, x));
+        r.height = std::stoi(o.size.substr(x + 1));
+    }
+    r.fps = o.fps;
+    r.steps = o.steps;
+    r.guidance = o.guidance;
+    r.sampler = q(o.sampler);
+    r.seed = o.seed;
+    r.device = q(o.device);
+    r.modelDir = q(o.model);
+    r.previewDir = q(o.previewDir);
+    r.overwrite = o.overwrite;
+    return r;
+}
+
+int runDiffusion(const std::string& command, DiffusionTask task, const DiffusionOptions& o)
+{
+    const std::string prefix = "kinora-cli " + command + ": ";
+    if (o.method == "flow" || o.method == "blend") {
+        std::cerr << prefix << "--method " << o.method << " is not built yet in this version of Kinora\n";
+        return kExitUsage;
+    }
+    if (task == DiffusionTask::Interpolate && o.factor == 0) {
+        if (o.fps <= 0) {
+            std::cerr << prefix << "give --factor K or --fps F\n";
+            return kExitUsage;
+        }
+        std::cerr << prefix << "--fps needs the input's frame rate, which an image sequence does not carry "
+                  << "(video files arrive with the FFmpeg issue); use --factor K\n";
+        return kExitRuntime;
+    }
+
+    const bool hasMethod = task == DiffusionTask::Interpolate || task == DiffusionTask::Inpaint;
+    if (hasMethod && o.method == "auto")
+        std::cerr << prefix << "--method auto: using diffusion (the classical methods are not built yet)\n";
+
+    bool progressShown = false;
+    const auto endProgressLine = [&progressShown] {
+        if (progressShown)
+            std::cerr << "\n";
+        progressShown = false;
+    };
+    kinora::core::JobCallbacks callbacks;
+    callbacks.isCancelled = [] { return interrupted.load(); };
+    callbacks.onProgress = [&progressShown](const kinora::core::JobProgress& p) {
+        std::cerr << "\rstep " << p.step << "/" << p.total;
+        if (p.windows > 1)
+            std::cerr << " (window " << p.window + 1 << "/" << p.windows << ")";
+        std::cerr << std::flush;
+        progressShown = true;
+    };
+    callbacks.onWarning = [&](const QString& warning) {
+        endProgressLine();
+        std::cerr << prefix << "warning: " << warning.toStdString() << "\n";
+    };
+    installInterruptHandler();
+    try {
+        const auto result = kinora::core::runDiffusionJob(toRequest(task, o), callbacks);
+        endProgressLine();
+        std::cout << result.output.toStdString() << std::endl;
+        return 0;
+    } catch (const kinora::core::JobCancelled&) {
+        endProgressLine();
+        std::cerr << prefix << "interrupted; no output written\n";
+        return kExitInterrupted;
+    } catch (const std::exception& e) {
+        endProgressLine();
+        std::cerr << prefix << e.what() << "\n";
+        return kExitRuntime;
+    }
+}
+
+int runInfo(const std::string& path, bool json)
+{
+    const QString target = QString::fromStdString(path);
+    try {
+        if (!QFileInfo(target).isDir()) {
+            if (!QFileInfo::exists(target) && !kinora::core::isSequencePattern(target))
+                throw std::runtime_error(path + ": no such file or folder");
+            throw std::runtime_error(path
+                + ": describing video files and image sequences arrives with the FFmpeg issue; "
+                  "give a model pack folder");
+        }
+        const auto info = kinora::core::describeModelPack(target);
+        if (json) {
+            std::cout
+                << QJsonDocument(kinora::core::toJson(info)).toJson(QJsonDocument::Indented).toStdString();
+            return 0;
+        }
+        const auto s = [](const QString& text) { return text.toStdString(); };
+        std::cout << s(info.name) << " (" << s(info.family) << " " << s(info.config) << ", weights "
+                  << s(info.version) << ")\n"
+                  << "folder: " << s(info.dir) << "\n"
+                  << "latent: " << info.latentChannels << " channels, spatial /" << info.spatialCompression
+                  << ", temporal /" << info.temporalCompression << "\n"
+                  << "schedule: " << s(info.schedule) << (info.zeroTerminalSnr ? " (zero terminal SNR)" : "")
+                  << ", prediction " << s(info.prediction) << "\n"
+                  << "defaults: " << info.width << "x" << info.height << ", " << info.frames << " frames at "
+                  << info.fps << " fps, " << info.steps << " steps, guidance " << info.guidance << ", "
+                  << s(info.sampler) << "\n"
+                  << "components:\n";
+        for (const auto& [role, file] : info.components)
+            std::cout << "  " << s(role) << ": " << s(file) << "\n";
+        std::cout << "parameters:\n";
+        for (const auto& [role, count] : info.parameters)
+            std::cout << "  " << s(role) << ": " << count << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "kinora-cli info: " << e.what() << "\n";
+        return kExitRuntime;
+    }
+}
+
+int runTrain(const kinora::core::TrainPackOptions& o)
+{
+    installInterruptHandler();
+    try {
+        const auto result = kinora::core::trainModelPack(
+            o,
+            [](const kinora::core::TrainPackProgress& p) {
+                if (p.step % 10 == 0 || p.step == p.total)
+                    std::cerr << "\r" << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss
+                              << " (" << static_cast<int>(p.seconds) << " s)   " << std::flush;
+            },
+            [] { return interrupted.load(); });
+        if (o.steps > 0)
+            std::cerr << "\n";
+        if (result.resumed)
+            std::cerr << "resumed the training in " << o.output << "\n";
+        if (result.interrupted) {
+            std::cerr << "interrupted: checkpoint written to " << o.output
+                      << "; run the same command to resume\n";
+            return kExitInterrupted;
+        }
+        std::cerr << (o.steps == 0 ? "wrote an untrained " + o.config + " pack"
+                                   : "trained " + std::to_string(result.stepsRun) + " steps")
+                  << " (" << result.parameters << " parameters)\n";
+        std::cout << o.output << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "kinora-cli train: " << e.what() << "\n";
+        return kExitRuntime;
+    }
+}
+
+int runBench(kinora::core::EngineBenchOptions o, const std::string& size)
+{
+    if (!size.empty()) { // checked by kSizeValidator
+        const auto x = size.find('x');
+        o.width = std::stoi(size.substr(0, x));
+        o.height = std::stoi(size.substr(x + 1));
+    }
+    try {
+        std::cout << kinora::core::runEngineBench(
+            o, [](const std::string& line) { std::cerr << line << "\n"; });
+        return 0;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "kinora-cli bench: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "kinora-cli bench: " << e.what() << "\n";
+        return kExitRuntime;
+    }
+}
 
 } // namespace
 
@@ -44,12 +311,99 @@ int main(int argc, char** argv)
             + ", device " + info.device.toStdString() + ")";
     });
     app.footer("Exit status: 0 success, 1 runtime error, 2 usage error, 130 interrupted.");
+    app.require_subcommand(0, 1);
 
     std::string chosen;
+    const auto choose
+        = [&chosen](CLI::App* sub) { sub->callback([&chosen, sub] { chosen = sub->get_name(); }); };
+    DiffusionOptions o;
+
+    auto* generate
+        = app.add_subcommand("generate", "make a clip from a prompt (optionally from a first frame)");
+    addPromptOptions(generate, o, true);
+    generate->add_option("--image", o.image, "FIRST_FRAME: an image the clip starts from");
+    generate->add_option("--frames", o.frames, "frame count (default: the pack's)")
+        ->check(CLI::PositiveNumber);
+    generate->add_option("--size", o.size, "WxH (default: the pack's)")->check(kSizeValidator);
+    generate->add_option("--fps", o.fps, "frame rate (default: the pack's)")->check(CLI::PositiveNumber);
+
+    auto* extend = app.add_subcommand("extend", "continue a clip by N frames");
+    extend->add_option("-i,--input", o.input, "IN: an image-sequence pattern")->required();
+    extend->add_option("--frames", o.frames, "frames to add")->required()->check(CLI::PositiveNumber);
+    addPromptOptions(extend, o, false);
+
+    auto* interpolate
+        = app.add_subcommand("interpolate", "raise a clip's frame rate (--factor K or --fps F)");
+    interpolate->add_option("-i,--input", o.input, "IN: an image-sequence pattern")->required();
+    auto* factor = interpolate->add_option("--factor", o.factor, "K: K·(N−1)+1 frames from N")
+                       ->check(CLI::Range(2, 1000));
+    interpolate->add_option("--fps", o.fps, "resample to F frames per second")
+        ->check(CLI::PositiveNumber)
+        ->excludes(factor);
+    interpolate->add_option("--method", o.method, "auto, flow, diffusion or blend")
+        ->check(CLI::IsMember({ "auto", "flow", "diffusion", "blend" }));
+    addPromptOptions(interpolate, o, false);
+
+    auto* inpaint = app.add_subcommand("inpaint", "regenerate the masked region of a clip");
+    inpaint->add_option("-i,--input", o.input, "IN: an image-sequence pattern")->required();
+    inpaint->add_option("-m,--mask", o.mask, "MASK: one image for every frame, or a pattern")->required();
+    inpaint->add_option("--method", o.method, "auto, flow or diffusion")
+        ->check(CLI::IsMember({ "auto", "flow", "diffusion" }));
+    addPromptOptions(inpaint, o, false);
+
+    for (auto* sub : { generate, extend, interpolate, inpaint }) {
+        addDiffusionOptions(sub, o);
+        choose(sub);
+    }
+
+    std::string infoPath;
+    bool infoJson = false;
+    auto* info = app.add_subcommand("info", "describe a model pack (video files arrive with FFmpeg I/O)");
+    info->add_option("FILE_OR_MODEL_DIR", infoPath, "a model pack folder")->required();
+    info->add_flag("--json", infoJson, "print JSON");
+    choose(info);
+
+    kinora::core::TrainPackOptions train;
+    auto* trainCmd = app.add_subcommand("train", "train a model pack from procedural clips (resumable)");
+    trainCmd->add_option("--config", train.config, "architecture size")
+        ->check(CLI::IsMember({ "tiny", "default" }));
+    trainCmd
+        ->add_option("--steps", train.steps, "training steps, VAE and denoiser (0: write an untrained pack)")
+        ->required()
+        ->check(CLI::NonNegativeNumber);
+    trainCmd->add_option("--vae-steps", train.vaeSteps, "of which VAE steps (default: a fifth)")
+        ->check(CLI::NonNegativeNumber);
+    trainCmd->add_option("--batch", train.batch, "clips per step")->check(CLI::PositiveNumber);
+    trainCmd->add_option("--lr", train.learningRate, "denoiser learning rate")->check(CLI::PositiveNumber);
+    trainCmd->add_option("--checkpoint-every", train.checkpointEvery, "steps between checkpoints");
+    trainCmd->add_option("--device", train.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    trainCmd->add_option("--seed", train.seed, "seed of the weights and the training data");
+    trainCmd->add_option("-o,--output", train.output, "model pack folder")->required();
+    trainCmd->add_flag("-y", train.overwrite, "replace an existing finished pack");
+    choose(trainCmd);
+
+    kinora::core::EngineBenchOptions bench;
+    std::string benchSize;
+    auto* benchCmd
+        = app.add_subcommand("bench", "benchmark the engine: denoiser, loop overhead, memory, cancel");
+    benchCmd->add_option("--config", bench.config, "random weights of this size")
+        ->check(CLI::IsMember({ "tiny", "default" }));
+    benchCmd->add_option("--model", bench.modelDir, "a model pack instead of random weights");
+    benchCmd->add_option("--device", bench.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    benchCmd->add_option("--steps", bench.steps, "sampling steps to time")->check(CLI::Range(2, 10000));
+    benchCmd->add_option("--warmup", bench.warmup, "untimed forwards first")->check(CLI::NonNegativeNumber);
+    benchCmd->add_option("--size", benchSize, "WxH (default: the pack's)")->check(kSizeValidator);
+    benchCmd->add_option("--frames", bench.frames, "frames (default: the pack's)")
+        ->check(CLI::PositiveNumber);
+    benchCmd->add_flag("--json", bench.json, "print JSON");
+    choose(benchCmd);
+
     for (const auto& planned : kPlanned) {
         auto* sub = app.add_subcommand(planned.name, planned.description);
         sub->allow_extras();
-        sub->callback([&chosen, &planned] { chosen = planned.name; });
+        choose(sub);
     }
 
     try {
@@ -69,6 +423,20 @@ int main(int argc, char** argv)
         std::cerr << app.help();
         return kExitUsage;
     }
+    if (chosen == "generate")
+        return runDiffusion(chosen, DiffusionTask::Generate, o);
+    if (chosen == "extend")
+        return runDiffusion(chosen, DiffusionTask::Extend, o);
+    if (chosen == "interpolate")
+        return runDiffusion(chosen, DiffusionTask::Interpolate, o);
+    if (chosen == "inpaint")
+        return runDiffusion(chosen, DiffusionTask::Inpaint, o);
+    if (chosen == "info")
+        return runInfo(infoPath, infoJson);
+    if (chosen == "train")
+        return runTrain(train);
+    if (chosen == "bench")
+        return runBench(bench, benchSize);
     std::cerr << "kinora-cli " << chosen << ": not built yet in this version of Kinora\n";
     return kExitUsage;
 }

@@ -2,8 +2,27 @@
 
 #include "process.h"
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
+#include <QFile>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+
+using kinora::test::ProcessResult;
 using kinora::test::runProcess;
 
 namespace {
@@ -38,7 +57,7 @@ TEST(Cli, UnknownSubcommandOrNoneIsAUsageError)
 
 TEST(Cli, UnbuiltSubcommandsSaySoAndPrintNothingOnStdout)
 {
-    for (const char* sub : kContract) {
+    for (const char* sub : { "encode", "eval" }) {
         const auto r = runProcess(KINORA_CLI_PATH, { sub, "-o", "/tmp/never-written.mp4" });
         EXPECT_EQ(r.exitCode, 2) << sub;
         EXPECT_NE(r.err.find("not built yet"), std::string::npos) << sub << ": " << r.err;
@@ -46,9 +65,371 @@ TEST(Cli, UnbuiltSubcommandsSaySoAndPrintNothingOnStdout)
     }
 }
 
+TEST(Cli, TrainWritesAPackThatInfoDescribes)
+{
+    const auto dir
+        = std::filesystem::temp_directory_path() / ("kinora-cli-train-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto made
+        = runProcess(KINORA_CLI_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", dir.string() });
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    EXPECT_EQ(made.out, dir.string() + "\n");
+    const auto again
+        = runProcess(KINORA_CLI_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", dir.string() });
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_NE(again.err.find("-y"), std::string::npos) << again.err;
+    const auto info = runProcess(KINORA_CLI_PATH, { "info", dir.string() });
+    EXPECT_EQ(info.exitCode, 0) << info.err;
+    EXPECT_NE(info.out.find("kinora-tiny-untrained"), std::string::npos) << info.out;
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, BenchReportsEveryFigureAsJson)
+{
+    const auto r = runProcess(KINORA_CLI_PATH,
+        { "bench", "--config", "tiny", "--device", "cpu", "--size", "16x16", "--frames", "4", "--steps", "3",
+            "--json" });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto report = nlohmann::json::parse(r.out); // stdout is clean JSON
+    ASSERT_FALSE(report["runs"].empty()) << r.out;
+    const auto& run = report["runs"][0];
+    EXPECT_GT(run["forward_ms"].get<double>(), 0.0) << r.out;
+    EXPECT_GT(run["peak_memory_mib"].get<double>(), 0.0) << r.out;
+    EXPECT_EQ(runProcess(KINORA_CLI_PATH, { "bench", "--steps", "1" }).exitCode, 2);
+}
+
 TEST(GuiApp, VersionWorksWithoutADisplay)
 {
     const auto r = runProcess(KINORA_GUI_PATH, { "--version" });
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(r.out, std::string("kinora ") + KINORA_VERSION_STRING + "\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The diffusion subcommands with an untrained tiny pack: 16x16, two steps, so each run is fast.
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs kinora-cli and sends it SIGINT as soon as a progress line appears on stderr. Unlike runProcess,
+// death by a signal gives a negative exit code: SIGINT's default action must not pass for a clean 130.
+ProcessResult runAndInterruptAfterFirstStep(const std::vector<std::string>& args)
+{
+    int outPipe[2];
+    int errPipe[2];
+    if (pipe(outPipe) != 0 || pipe(errPipe) != 0)
+        throw std::runtime_error("pipe failed");
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(outPipe[1], STDOUT_FILENO);
+        dup2(errPipe[1], STDERR_FILENO);
+        close(outPipe[0]);
+        close(errPipe[0]);
+        std::vector<char*> argv { const_cast<char*>(KINORA_CLI_PATH) };
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(KINORA_CLI_PATH, argv.data());
+        _exit(127);
+    }
+    close(outPipe[1]);
+    close(errPipe[1]);
+    ProcessResult result;
+    std::array<pollfd, 2> fds { pollfd { outPipe[0], POLLIN, 0 }, pollfd { errPipe[0], POLLIN, 0 } };
+    std::array<std::string*, 2> sinks { &result.out, &result.err };
+    bool sent = false;
+    for (int open = 2; open > 0;) {
+        if (poll(fds.data(), fds.size(), -1) < 0)
+            break;
+        for (size_t i = 0; i < fds.size(); ++i) {
+            if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP)) == 0)
+                continue;
+            char buffer[4096];
+            const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+            if (n > 0) {
+                sinks[i]->append(buffer, static_cast<size_t>(n));
+            } else {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open;
+            }
+        }
+        if (!sent && result.err.find("step ") != std::string::npos) {
+            kill(pid, SIGINT);
+            sent = true;
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    return result;
+}
+
+std::string fileBytes(const fs::path& path)
+{
+    QFile file(QString::fromStdString(path.string()));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().toStdString() : std::string();
+}
+
+QImage readFrame(const fs::path& path)
+{
+    return QImage(QString::fromStdString(path.string())).convertToFormat(QImage::Format_RGB888);
+}
+
+std::vector<std::string> pngs(const fs::path& dir)
+{
+    std::vector<std::string> names;
+    if (fs::is_directory(dir))
+        for (const auto& entry : fs::directory_iterator(dir))
+            if (entry.path().extension() == ".png")
+                names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+class CliDiffusion : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        m_dir = fs::temp_directory_path() / ("kinora-cli-" + std::to_string(::getpid()));
+        fs::remove_all(m_dir);
+        m_pack = (m_dir / "pack").string();
+        const auto made
+            = runProcess(KINORA_ENGINE_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", m_pack });
+        ASSERT_EQ(made.exitCode, 0) << made.err;
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+
+    std::string path(const std::string& relative) const { return (m_dir / relative).string(); }
+
+    // kinora-cli SUBCOMMAND ARGS... with the tiny pack, two steps on the CPU.
+    ProcessResult cli(const std::string& sub, std::vector<std::string> args) const
+    {
+        args.insert(args.begin(), sub);
+        for (const char* a : { "--model", m_pack.c_str(), "--steps", "2", "--device", "cpu" })
+            args.push_back(a);
+        return runProcess(KINORA_CLI_PATH, args);
+    }
+
+    // `count` distinct 16x16 frames as in/000.png, in/001.png, ...
+    std::string writeInput(int count) const
+    {
+        fs::create_directories(m_dir / "in");
+        for (int i = 0; i < count; ++i) {
+            QImage image(16, 16, QImage::Format_RGB888);
+            for (int y = 0; y < 16; ++y)
+                for (int x = 0; x < 16; ++x)
+                    image.setPixel(
+                        x, y, qRgb((i * 60 + x * 15) % 256, (y * 16 + i) % 256, (x * y * 3) % 256));
+            const auto name
+                = m_dir / "in" / QStringLiteral("%1.png").arg(i, 3, 10, QLatin1Char('0')).toStdString();
+            EXPECT_TRUE(image.save(QString::fromStdString(name.string())));
+        }
+        return path("in/%03d.png");
+    }
+
+    fs::path m_dir;
+    std::string m_pack;
+};
+
+} // namespace
+
+TEST_F(CliDiffusion, GenerateWritesTheFramesAndTheSameSeedTheSameBytes)
+{
+    const std::vector<std::string> args { "-p", "a red square", "--frames", "4", "--size", "16x16", "--seed",
+        "5" };
+    auto first = args;
+    first.insert(first.end(), { "-o", path("a/%03d.png") });
+    const auto r = cli("generate", first);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, path("a/%03d.png") + "\n"); // stdout carries only the result
+    EXPECT_NE(r.err.find("step 2/2"), std::string::npos) << r.err;
+    const std::vector<std::string> expected { "000.png", "001.png", "002.png", "003.png" };
+    ASSERT_EQ(pngs(m_dir / "a"), expected);
+    EXPECT_EQ(readFrame(m_dir / "a" / "003.png").size(), QSize(16, 16));
+
+    auto same = args;
+    same.insert(same.end(), { "-o", path("b/%03d.png") });
+    ASSERT_EQ(cli("generate", same).exitCode, 0);
+    auto other = args;
+    other.back() = "6";
+    other.insert(other.end(), { "-o", path("c/%03d.png") });
+    ASSERT_EQ(cli("generate", other).exitCode, 0);
+    bool differs = false;
+    for (const auto& name : expected) {
+        EXPECT_EQ(fileBytes(m_dir / "a" / name), fileBytes(m_dir / "b" / name)) << name;
+        differs = differs || fileBytes(m_dir / "a" / name) != fileBytes(m_dir / "c" / name);
+    }
+    EXPECT_TRUE(differs) << "another seed makes another clip";
+
+    const auto sidecar
+        = QJsonDocument::fromJson(QByteArray::fromStdString(fileBytes(m_dir / "a" / "%03d.png.kinora.json")))
+              .object();
+    const auto request = sidecar[QStringLiteral("request")].toObject();
+    EXPECT_EQ(request[QStringLiteral("seed")].toInt(), 5);
+    EXPECT_EQ(request[QStringLiteral("width")].toInt(), 16);
+    EXPECT_EQ(request[QStringLiteral("prompt")].toString(), QStringLiteral("a red square"));
+    const auto weights
+        = sidecar[QStringLiteral("model")].toObject()[QStringLiteral("weights_sha256")].toObject();
+    ASSERT_FALSE(weights.isEmpty());
+    const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
+    for (const auto& hash : weights)
+        EXPECT_TRUE(hex.match(hash.toString()).hasMatch()) << hash.toString().toStdString();
+}
+
+TEST_F(CliDiffusion, InpaintKeepsEveryUnmaskedPixel)
+{
+    const auto input = writeInput(3);
+    QImage mask(16, 16, QImage::Format_Grayscale8);
+    mask.fill(0);
+    for (int y = 4; y < 12; ++y)
+        for (int x = 0; x < 8; ++x)
+            mask.setPixel(x, y, qRgb(255, 255, 255));
+    ASSERT_TRUE(mask.save(QString::fromStdString(path("mask.png"))));
+    const auto r
+        = cli("inpaint", { "-i", input, "-m", path("mask.png"), "-o", path("out/%03d.png"), "-p", "grass" });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("diffusion"), std::string::npos) << "--method auto says what it picked: " << r.err;
+    ASSERT_EQ(pngs(m_dir / "out").size(), 3u);
+    bool changed = false;
+    for (int i = 0; i < 3; ++i) {
+        const auto name = "00" + std::to_string(i) + ".png";
+        const QImage in = readFrame(m_dir / "in" / name);
+        const QImage out = readFrame(m_dir / "out" / name);
+        ASSERT_EQ(out.size(), in.size());
+        for (int y = 0; y < 16; ++y)
+            for (int x = 0; x < 16; ++x) {
+                const bool masked = x < 8 && y >= 4 && y < 12;
+                if (!masked) {
+                    ASSERT_EQ(out.pixel(x, y), in.pixel(x, y)) << name << " at " << x << "," << y;
+                }
+                changed = changed || (masked && out.pixel(x, y) != in.pixel(x, y));
+            }
+    }
+    EXPECT_TRUE(changed) << "the masked region was regenerated";
+}
+
+TEST_F(CliDiffusion, InterpolateByTwoKeepsTheInputAsEveryOtherFrame)
+{
+    const auto r = cli("interpolate", { "-i", writeInput(3), "--factor", "2", "-o", path("out/%03d.png") });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_EQ(pngs(m_dir / "out").size(), 5u);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(readFrame(m_dir / "out" / ("00" + std::to_string(2 * i) + ".png")),
+            readFrame(m_dir / "in" / ("00" + std::to_string(i) + ".png")))
+            << "output frame " << 2 * i;
+}
+
+TEST_F(CliDiffusion, ExtendKeepsTheClipAndAddsFrames)
+{
+    const auto r = cli("extend", { "-i", writeInput(4), "--frames", "2", "-o", path("out/%03d.png") });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_EQ(pngs(m_dir / "out").size(), 6u);
+    for (int i = 0; i < 4; ++i) {
+        const auto name = "00" + std::to_string(i) + ".png";
+        EXPECT_EQ(readFrame(m_dir / "out" / name), readFrame(m_dir / "in" / name)) << name;
+    }
+}
+
+TEST_F(CliDiffusion, AnExistingOutputIsReplacedOnlyWithDashY)
+{
+    const std::vector<std::string> args { "-p", "x", "--frames", "2", "--size", "16x16", "-o",
+        path("out/%03d.png") };
+    ASSERT_EQ(cli("generate", args).exitCode, 0);
+    const auto before = fileBytes(m_dir / "out" / "000.png");
+    auto other = args;
+    other.insert(other.end(), { "--seed", "3" });
+    const auto refused = cli("generate", other);
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.err.find("-y"), std::string::npos) << refused.err;
+    EXPECT_TRUE(refused.out.empty());
+    EXPECT_EQ(fileBytes(m_dir / "out" / "000.png"), before);
+    other.push_back("-y");
+    ASSERT_EQ(cli("generate", other).exitCode, 0);
+    EXPECT_NE(fileBytes(m_dir / "out" / "000.png"), before);
+}
+
+TEST_F(CliDiffusion, MissingModelExitsOneListingThePlacesTried)
+{
+    const auto nowhere = path("nowhere");
+    const auto given = runProcess(
+        KINORA_CLI_PATH, { "generate", "-p", "x", "-o", path("o/%03d.png"), "--model", nowhere });
+    EXPECT_EQ(given.exitCode, 1);
+    EXPECT_NE(given.err.find(nowhere), std::string::npos) << given.err;
+    ::setenv("KINORA_MODEL", nowhere.c_str(), 1);
+    const auto fromEnvironment
+        = runProcess(KINORA_CLI_PATH, { "generate", "-p", "x", "-o", path("o/%03d.png") });
+    EXPECT_EQ(fromEnvironment.exitCode, 1);
+    EXPECT_NE(fromEnvironment.err.find(nowhere), std::string::npos) << fromEnvironment.err;
+    ::unsetenv("KINORA_MODEL");
+    const auto none
+        = runProcess(KINORA_CLI_PATH, { "generate", "-p", "x", "-o", path("o/%03d.png"), "--steps", "1" });
+    if (none.exitCode == 0)
+        GTEST_SKIP() << "a default model pack is installed or in the source tree";
+    EXPECT_EQ(none.exitCode, 1);
+    EXPECT_NE(none.err.find("share/kinora/models/kinora-default"), std::string::npos) << none.err;
+    EXPECT_NE(none.err.find("resources/models/kinora-default"), std::string::npos) << none.err;
+    EXPECT_EQ(std::count(none.err.begin(), none.err.end(), '\n'), 1) << "one clear line: " << none.err;
+    EXPECT_FALSE(fs::exists(m_dir / "o"));
+}
+
+TEST_F(CliDiffusion, UsageErrorsExitTwoAndVideoFilesExitOne)
+{
+    const auto out = path("o/%03d.png");
+    for (const char* size : { "16", "0x16", "16x16x2" })
+        EXPECT_EQ(cli("generate", { "-p", "x", "-o", out, "--size", size }).exitCode, 2) << size;
+    EXPECT_EQ(cli("generate", { "-o", out }).exitCode, 2) << "no prompt";
+    EXPECT_EQ(cli("generate", { "-p", "x", "-o", out, "--sampler", "magic" }).exitCode, 2);
+    const auto input = writeInput(2);
+    for (const char* method : { "flow", "blend" }) {
+        const auto r = cli("interpolate", { "-i", input, "-o", out, "--factor", "2", "--method", method });
+        EXPECT_EQ(r.exitCode, 2) << method;
+        EXPECT_NE(r.err.find("not built yet"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(cli("inpaint", { "-i", input, "-m", input, "-o", out, "--method", "flow" }).exitCode, 2);
+    EXPECT_EQ(cli("interpolate", { "-i", input, "-o", out }).exitCode, 2) << "neither --factor nor --fps";
+    EXPECT_EQ(cli("interpolate", { "-i", input, "-o", out, "--factor", "1" }).exitCode, 2);
+    EXPECT_EQ(cli("interpolate", { "-i", input, "-o", out, "--fps", "24" }).exitCode, 1)
+        << "an image sequence has no rate to resample from";
+    const auto video = cli("generate", { "-p", "x", "-o", path("clip.mp4") });
+    EXPECT_EQ(video.exitCode, 1);
+    EXPECT_NE(video.err.find("FFmpeg"), std::string::npos) << video.err;
+    EXPECT_FALSE(fs::exists(m_dir / "o"));
+}
+
+TEST_F(CliDiffusion, CtrlCExits130AndLeavesNoOutput)
+{
+    const auto r = runAndInterruptAfterFirstStep({ "generate", "-p", "x", "--frames", "2", "--size", "16x16",
+        "--steps", "500", "--model", m_pack, "--device", "cpu", "-o", path("out/%03d.png") });
+    EXPECT_EQ(r.exitCode, 130) << r.err;
+    EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_EQ(r.err.find("step 500/500"), std::string::npos) << "stopped early";
+    EXPECT_FALSE(fs::exists(m_dir / "out"));
+}
+
+TEST_F(CliDiffusion, InfoDescribesAPackAsTextOrJson)
+{
+    const auto text = runProcess(KINORA_CLI_PATH, { "info", m_pack });
+    ASSERT_EQ(text.exitCode, 0) << text.err;
+    for (const char* part :
+        { "kinora-tiny-untrained", "kinora-native tiny", "latent: 4 channels", "denoiser: ", "total: " })
+        EXPECT_NE(text.out.find(part), std::string::npos) << part << " in:\n" << text.out;
+    const auto json = runProcess(KINORA_CLI_PATH, { "info", m_pack, "--json" });
+    ASSERT_EQ(json.exitCode, 0) << json.err;
+    QJsonParseError error {};
+    const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(json.out), &error);
+    ASSERT_EQ(error.error, QJsonParseError::NoError) << "stdout is clean JSON: " << json.out;
+    const auto info = document.object();
+    EXPECT_EQ(info[QStringLiteral("config")].toString(), QStringLiteral("tiny"));
+    EXPECT_GT(info[QStringLiteral("parameters")].toObject()[QStringLiteral("total")].toInteger(), 0);
+    EXPECT_EQ(info[QStringLiteral("defaults")].toObject()[QStringLiteral("frames")].toInt(), 8);
+    QFile clip(QString::fromStdString(path("clip.mp4")));
+    ASSERT_TRUE(clip.open(QIODevice::WriteOnly));
+    clip.close();
+    const auto video = runProcess(KINORA_CLI_PATH, { "info", path("clip.mp4") });
+    EXPECT_EQ(video.exitCode, 1);
+    EXPECT_NE(video.err.find("FFmpeg"), std::string::npos) << video.err;
+    EXPECT_TRUE(video.out.empty());
 }

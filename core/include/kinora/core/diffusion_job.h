@@ -1,0 +1,142 @@
+#pragma once
+// A diffusion job as kinora-cli runs it (and, later, the worker thread): a request in Qt and std
+// types, progress and cancellation callbacks, image sequences in and out. It finds the model pack,
+// reads the inputs, calls the engine's task (generate, extend, inpaint, interpolate), writes the
+// frames and a sidecar `OUT.kinora.json` that holds enough to make the take again. Torch stays
+// inside diffusion_job.cpp.
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kinora::core {
+
+enum class DiffusionTask { Generate, Extend, Inpaint, Interpolate };
+
+// "generate", "extend", "inpaint", "interpolate".
+const char* taskName(DiffusionTask task);
+
+struct DiffusionJobRequest {
+    DiffusionTask task = DiffusionTask::Generate;
+    QString prompt;
+    QString negativePrompt;
+    QString input; // IN pattern: extend, inpaint, interpolate
+    QString mask; // MASK image or pattern: inpaint
+    QString image; // generate: the first frame (optional)
+    QString output; // OUT pattern
+    int frames = 0; // generate: clip length (0: the pack's); extend: frames to add
+    int factor = 0; // interpolate: K >= 2
+    // generate: the output size (0: the pack's, or the first frame's aspect ratio); other tasks: the
+    // working size (0: the footage's aspect ratio at about the pack's pixel count).
+    int width = 0;
+    int height = 0;
+    double fps = 0; // generate: the clip's rate for the sidecar (0: the pack's)
+    int steps = 0; // 0: the pack's
+    double guidance = -1; // < 0: the pack's
+    QString sampler; // empty: the pack's
+    uint64_t seed = 0;
+    QString device = QStringLiteral("auto"); // auto, cpu or cuda
+    QString modelDir; // empty: findModelDir's search
+    QString previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
+    bool overwrite = false;
+};
+
+struct JobProgress {
+    int step = 0; // 1-based, counted over all windows
+    int total = 0;
+    int window = 0; // 0-based
+    int windows = 1;
+};
+
+struct JobCallbacks {
+    std::function<void(const JobProgress&)> onProgress;
+    std::function<void(const QString&)> onWarning; // e.g. a mask resized to the clip
+    std::function<bool()> isCancelled; // polled between steps; may be set from any thread
+};
+
+// The job stopped because isCancelled() said so; nothing was written to OUT.
+class JobCancelled : public std::runtime_error {
+public:
+    JobCancelled()
+        : std::runtime_error("cancelled")
+    {
+    }
+};
+
+// No model pack where one was asked for or searched; what() lists every place tried.
+class ModelNotFoundError : public std::runtime_error {
+public:
+    ModelNotFoundError(const std::string& message, QStringList tried)
+        : std::runtime_error(message)
+        , m_tried(std::move(tried))
+    {
+    }
+    const QStringList& tried() const { return m_tried; }
+
+private:
+    QStringList m_tried;
+};
+
+struct DiffusionJobResult {
+    QString output;
+    QString sidecar;
+    int frames = 0;
+    int width = 0;
+    int height = 0;
+    int windows = 1;
+    QString device; // "cpu" or "cuda"
+    QString modelDir;
+};
+
+// Runs the whole job. Throws JobCancelled, ModelNotFoundError, OutputExistsError,
+// UnsupportedMediaError (image_sequence.h) or std::runtime_error with one clear message.
+DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& request, const JobCallbacks& callbacks = {});
+
+// The sidecar of an output: OUT + ".kinora.json", for a pattern too (`out/%03d.png.kinora.json`
+// sits beside the frames it describes and cannot collide with another sequence's).
+QString sidecarPath(const QString& output);
+
+// The pack is `explicitDir` when given, else $KINORA_MODEL when set (either used alone: a wrong
+// setting is an error, not a silent fallback to another model), else the first of
+// defaultModelPlaces() that holds a pack. Throws ModelNotFoundError listing every place tried.
+QString findModelDir(const QString& explicitDir, const QString& executable = {});
+
+// The installed pack `<bin>/../share/kinora/models/kinora-default` (bin: `executable`'s folder, by
+// default /proc/self/exe's), then the source tree's resources/models/kinora-default.
+QStringList defaultModelPlaces(const QString& executable = {});
+
+// A model pack's manifest and parameter counts, for `kinora-cli info DIR`.
+struct ModelPackInfo {
+    QString dir;
+    QString name;
+    QString family;
+    QString config;
+    QString version;
+    int latentChannels = 0;
+    int spatialCompression = 0;
+    int temporalCompression = 0;
+    QString schedule;
+    bool zeroTerminalSnr = false;
+    QString prediction;
+    int width = 0;
+    int height = 0;
+    int frames = 0;
+    double fps = 0;
+    int steps = 0;
+    double guidance = 0;
+    QString sampler;
+    std::vector<std::pair<QString, QString>> components; // role -> file
+    std::vector<std::pair<QString, int64_t>> parameters; // role -> count, and "total"
+};
+
+ModelPackInfo describeModelPack(const QString& dir);
+QJsonObject toJson(const ModelPackInfo& info);
+
+} // namespace kinora::core

@@ -1,0 +1,405 @@
+// One of the few core files where torch meets Qt (built with QT_NO_KEYWORDS): it turns image
+// sequences into the engine's tensors and back.
+
+#include "kinora/core/diffusion_job.h"
+
+#include "kinora/core/image_sequence.h"
+#include "kinora/inference/native_model.h"
+#include "kinora/inference/runtime.h"
+#include "kinora/inference/tasks.h"
+#include "kinora/version.h"
+
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+#include <nlohmann/json.hpp>
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <cstring>
+#include <filesystem>
+
+namespace kinora::core {
+
+namespace {
+
+namespace inf = kinora::inference;
+using Json = nlohmann::ordered_json;
+
+std::filesystem::path localPath(const QString& path)
+{
+    return QFile::encodeName(path).toStdString();
+}
+
+std::string utf8(const QString& text)
+{
+    return text.toStdString();
+}
+
+// RGB888 frames -> [3, T, H, W] float in [0, 1].
+at::Tensor framesToTensor(const std::vector<QImage>& frames)
+{
+    const int64_t t = static_cast<int64_t>(frames.size());
+    const int h = frames.front().height();
+    const int w = frames.front().width();
+    auto bytes = at::empty({ t, h, w, 3 }, at::kByte);
+    auto* out = bytes.data_ptr<uint8_t>();
+    const size_t row = static_cast<size_t>(w) * 3;
+    for (int64_t i = 0; i < t; ++i) {
+        const QImage rgb = frames[static_cast<size_t>(i)].convertToFormat(QImage::Format_RGB888);
+        for (int y = 0; y < h; ++y) // QImage rows are padded to 4 bytes; the tensor's are not
+            std::memcpy(out + (i * h + y) * row, rgb.constScanLine(y), row);
+    }
+    return bytes.permute({ 3, 0, 1, 2 }).to(at::kFloat).div(255.0).contiguous();
+}
+
+// [3, T, H, W] in [0, 1] -> RGB888 frames; rounding makes 8-bit inputs come back exactly.
+std::vector<QImage> tensorToFrames(const at::Tensor& video)
+{
+    const auto bytes = video.detach()
+                           .to(at::kCPU, at::kFloat)
+                           .clamp(0, 1)
+                           .mul(255.0)
+                           .round()
+                           .to(at::kByte)
+                           .permute({ 1, 2, 3, 0 })
+                           .contiguous();
+    const int t = static_cast<int>(bytes.size(0));
+    const int h = static_cast<int>(bytes.size(1));
+    const int w = static_cast<int>(bytes.size(2));
+    const auto* in = bytes.data_ptr<uint8_t>();
+    const size_t row = static_cast<size_t>(w) * 3;
+    std::vector<QImage> frames;
+    for (int i = 0; i < t; ++i) {
+        QImage frame(w, h, QImage::Format_RGB888);
+        for (int y = 0; y < h; ++y)
+            std::memcpy(frame.scanLine(y), in + (static_cast<size_t>(i) * h + y) * row, row);
+        frames.push_back(std::move(frame));
+    }
+    return frames;
+}
+
+// Grayscale8 masks (255 = regenerate) -> [T, H, W] float with 1 where the pixel is regenerated.
+at::Tensor masksToTensor(const std::vector<QImage>& masks)
+{
+    std::vector<QImage> rgb;
+    for (const QImage& mask : masks)
+        rgb.push_back(mask.convertToFormat(QImage::Format_RGB888));
+    return (framesToTensor(rgb)[0] >= 0.5).to(at::kFloat);
+}
+
+bool isPack(const QString& dir)
+{
+    return QFileInfo(QDir(dir).filePath(inf::kManifestFileName)).isFile();
+}
+
+QString packProblem(const QString& dir)
+{
+    return QFileInfo(dir).isDir()
+        ? QStringLiteral("%1 has no %2").arg(dir, QLatin1String(inf::kManifestFileName))
+        : QStringLiteral("%1 does not exist").arg(dir);
+}
+
+QString sha256(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw std::runtime_error(utf8(path) + ": cannot read to hash it");
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+Json modelJson(const inf::NativeModel& model, const QString& dir)
+{
+    Json weights = Json::object();
+    for (const auto& [role, file] : model.manifest.components)
+        weights[file] = utf8(sha256(QDir(dir).filePath(QString::fromStdString(file))));
+    return { { "name", model.manifest.name }, { "family", model.manifest.family },
+        { "config", model.manifest.config }, { "version", model.manifest.version },
+        { "dir", utf8(QFileInfo(dir).absoluteFilePath()) }, { "weights_sha256", weights } };
+}
+
+// `width`/`height` are the working size the model ran at; `output_*` what was written.
+Json requestJson(
+    const DiffusionJobRequest& r, const inf::TaskResult& result, double fps, const std::vector<QImage>& out)
+{
+    const int frames = static_cast<int>(out.size());
+    const auto absolute = [](const QString& path) {
+        return path.isEmpty() ? Json() : Json(utf8(QFileInfo(path).absoluteFilePath()));
+    };
+    const auto& o = result.resolved;
+    Json requested; // generate: the clip's length; extend: the frames added
+    if (r.task == DiffusionTask::Generate)
+        requested = frames;
+    else if (r.task == DiffusionTask::Extend)
+        requested = r.frames;
+    Json request = { { "task", taskName(r.task) }, { "prompt", utf8(r.prompt) },
+        { "negative_prompt", utf8(r.negativePrompt) },
+        { "inputs",
+            { { "input", absolute(r.input) }, { "mask", absolute(r.mask) },
+                { "image", absolute(r.image) } } },
+        { "output", utf8(QFileInfo(r.output).absoluteFilePath()) }, { "frames", requested },
+        { "factor", r.task == DiffusionTask::Interpolate ? Json(r.factor) : Json() },
+        { "output_frames", frames }, { "output_width", out.front().width() },
+        { "output_height", out.front().height() }, { "width", o.width }, { "height", o.height },
+        { "fps", fps > 0 ? Json(fps) : Json() }, { "steps", o.steps }, { "guidance", o.guidance },
+        { "sampler", o.sampler }, { "seed", o.seed }, { "windows", result.windows },
+        { "window_frames", o.windowFrames }, { "overlap_frames", o.overlapFrames } };
+    return request;
+}
+
+void writeSidecar(const QString& path, const Json& sidecar)
+{
+    QSaveFile file(path); // atomic: a failure leaves no half-written sidecar
+    const std::string text = sidecar.dump(2) + "\n";
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) < 0
+        || !file.commit())
+        throw std::runtime_error(
+            utf8(path) + ": cannot write the sidecar (" + utf8(file.errorString()) + ")");
+}
+
+void writePreview(const QString& dir, const inf::TaskProgress& progress)
+{
+    if (!progress.update.preview.defined())
+        return;
+    const QString step = QStringLiteral("step_%1").arg(progress.update.step, 3, 10, QLatin1Char('0'));
+    writeImageSequence(QDir(dir).filePath(step) + QStringLiteral("/%03d.png"),
+        tensorToFrames(progress.update.preview), true);
+}
+
+inf::TaskResult runTask(inf::NativeModel& model, const DiffusionJobRequest& r, inf::TaskOptions options,
+    const inf::TaskCallbacks& callbacks, const std::vector<QImage>& clip, const std::vector<QImage>& masks,
+    const QImage& first)
+{
+    switch (r.task) {
+    case DiffusionTask::Generate: {
+        const int frames = r.frames > 0 ? r.frames : model.manifest.defaults.frames;
+        if (first.isNull())
+            return inf::generateVideo(model, options, frames, {}, callbacks);
+        if (options.width <= 0 || options.height <= 0) // keep the first frame's aspect ratio
+            std::tie(options.width, options.height) = inf::workingSize(model, first.width(), first.height());
+        return inf::generateVideo(model, options, frames, framesToTensor({ first }).select(1, 0), callbacks);
+    }
+    case DiffusionTask::Extend:
+        return inf::extendVideo(model, options, framesToTensor(clip), r.frames, callbacks);
+    case DiffusionTask::Inpaint:
+        return inf::inpaintVideo(model, options, framesToTensor(clip), masksToTensor(masks), callbacks);
+    case DiffusionTask::Interpolate:
+        return inf::interpolateVideo(model, options, framesToTensor(clip), r.factor, callbacks);
+    }
+    throw std::logic_error("unknown task");
+}
+
+} // namespace
+
+const char* taskName(DiffusionTask task)
+{
+    switch (task) {
+    case DiffusionTask::Generate:
+        return "generate";
+    case DiffusionTask::Extend:
+        return "extend";
+    case DiffusionTask::Inpaint:
+        return "inpaint";
+    case DiffusionTask::Interpolate:
+        return "interpolate";
+    }
+    return "?";
+}
+
+QString sidecarPath(const QString& output)
+{
+    return output + QStringLiteral(".kinora.json");
+}
+
+QStringList defaultModelPlaces(const QString& executable)
+{
+    QString exe = executable;
+    if (exe.isEmpty()) { // no QCoreApplication needed: the CLI may not create one
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (!ec)
+            exe = QFile::decodeName(self.c_str());
+    }
+    QStringList places;
+    if (!exe.isEmpty())
+        places << QDir::cleanPath(
+            QFileInfo(exe).absolutePath() + QStringLiteral("/../share/kinora/models/kinora-default"));
+#ifdef KINORA_SOURCE_DIR
+    places << QDir::cleanPath(QStringLiteral(KINORA_SOURCE_DIR "/resources/models/kinora-default"));
+#endif
+    return places;
+}
+
+QString findModelDir(const QString& explicitDir, const QString& executable)
+{
+    if (!explicitDir.isEmpty()) {
+        if (isPack(explicitDir))
+            return explicitDir;
+        throw ModelNotFoundError(utf8(QStringLiteral("no model pack at --model %1 (%2)")
+                                          .arg(explicitDir, packProblem(explicitDir))),
+            { explicitDir });
+    }
+    const QString fromEnvironment = qEnvironmentVariable("KINORA_MODEL");
+    if (!fromEnvironment.isEmpty()) {
+        if (isPack(fromEnvironment))
+            return fromEnvironment;
+        throw ModelNotFoundError(utf8(QStringLiteral("no model pack at $KINORA_MODEL=%1 (%2)")
+                                          .arg(fromEnvironment, packProblem(fromEnvironment))),
+            { fromEnvironment });
+    }
+    const QStringList places = defaultModelPlaces(executable);
+    QStringList problems;
+    for (const QString& place : places) {
+        if (isPack(place))
+            return place;
+        problems << packProblem(place);
+    }
+    throw ModelNotFoundError(
+        utf8(QStringLiteral("no model pack found; tried --model (not given), $KINORA_MODEL (not set), %1; "
+                            "pass --model DIR or set KINORA_MODEL")
+                 .arg(problems.join(QStringLiteral(", ")))),
+        places);
+}
+
+DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb)
+{
+    // Everything that can fail cheaply fails before the model loads.
+    requireSequencePattern(r.output, "OUT");
+    if (!r.overwrite && !existingSequenceFiles(r.output).isEmpty())
+        throw OutputExistsError(utf8(r.output) + " exists (use -y to replace it)");
+    const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
+    std::vector<QImage> clip;
+    std::vector<QImage> masks;
+    QImage first;
+    if (r.task != DiffusionTask::Generate)
+        clip = readImageSequence(r.input);
+    if (r.task == DiffusionTask::Inpaint)
+        masks = fitMasks(readMasks(r.mask), static_cast<int>(clip.size()), clip.front().size(), cb.onWarning);
+    if (r.task == DiffusionTask::Generate && !r.image.isEmpty())
+        first = readImage(r.image);
+
+    DiffusionJobResult out;
+    out.modelDir = findModelDir(r.modelDir);
+    std::vector<QImage> frames;
+    Json sidecar;
+    try {
+        const auto device = inf::resolveDevice(inf::parseDevicePreference(utf8(r.device)));
+        auto model = inf::loadNativePack(localPath(out.modelDir), c10::Device(device));
+        inf::TaskOptions options;
+        options.prompt = utf8(r.prompt);
+        options.negativePrompt = utf8(r.negativePrompt);
+        options.steps = r.steps;
+        options.guidance = r.guidance;
+        options.sampler = utf8(r.sampler);
+        options.seed = r.seed;
+        options.width = r.width;
+        options.height = r.height;
+        inf::TaskCallbacks callbacks;
+        callbacks.isCancelled = cancelled;
+        callbacks.onStep = [&](const inf::TaskProgress& p) {
+            if (!r.previewDir.isEmpty())
+                writePreview(r.previewDir, p);
+            if (cb.onProgress)
+                cb.onProgress({ p.update.step, p.update.total, p.window, p.windows });
+        };
+        const auto result = runTask(model, r, options, callbacks, clip, masks, first);
+        frames = tensorToFrames(result.video);
+        // The rate is known only for generate; image sequences carry none (FFmpeg I/O will).
+        double fps = 0;
+        if (r.task == DiffusionTask::Generate)
+            fps = r.fps > 0 ? r.fps : model.manifest.defaults.fps;
+        sidecar = { { "request", requestJson(r, result, fps, frames) },
+            { "model", modelJson(model, out.modelDir) }, { "kinora_version", kVersion },
+            { "libtorch_version", inf::runtimeInfo().libtorchVersion }, { "device", device } };
+        out.device = QString::fromStdString(device);
+        out.windows = result.windows;
+    } catch (const inf::PipelineCancelled&) {
+        throw JobCancelled();
+    } catch (const c10::Error& e) { // LibTorch's own messages carry a C++ backtrace: keep the first line
+        throw std::runtime_error(e.what_without_backtrace());
+    }
+    if (!writeImageSequence(r.output, frames, r.overwrite, cancelled))
+        throw JobCancelled();
+    out.output = r.output;
+    out.sidecar = sidecarPath(r.output);
+    try {
+        writeSidecar(out.sidecar, sidecar);
+    } catch (...) { // frames without the sidecar that makes them again are not a finished take
+        removeImageSequence(r.output);
+        throw;
+    }
+    out.frames = static_cast<int>(frames.size());
+    out.width = frames.front().width();
+    out.height = frames.front().height();
+    return out;
+}
+
+ModelPackInfo describeModelPack(const QString& dir)
+{
+    inf::NativeModel model;
+    try {
+        model = inf::loadNativePack(localPath(dir));
+    } catch (const c10::Error& e) {
+        throw std::runtime_error(e.what_without_backtrace());
+    }
+    const auto& m = model.manifest;
+    const auto q = [](const std::string& s) { return QString::fromStdString(s); };
+    ModelPackInfo info;
+    info.dir = QFileInfo(dir).absoluteFilePath();
+    info.name = q(m.name);
+    info.family = q(m.family);
+    info.config = q(m.config);
+    info.version = q(m.version);
+    info.latentChannels = m.latentChannels;
+    info.spatialCompression = m.spatialCompression;
+    info.temporalCompression = m.temporalCompression;
+    info.schedule = q(m.schedule.kind);
+    info.zeroTerminalSnr = m.schedule.zeroTerminalSnr;
+    info.prediction = q(m.prediction);
+    info.width = m.defaults.width;
+    info.height = m.defaults.height;
+    info.frames = m.defaults.frames;
+    info.fps = m.defaults.fps;
+    info.steps = m.defaults.steps;
+    info.guidance = m.defaults.guidance;
+    info.sampler = q(m.defaults.sampler);
+    for (const auto& [role, file] : m.components)
+        info.components.emplace_back(q(role), q(file));
+    for (const auto& [role, count] : model.parameterCounts())
+        info.parameters.emplace_back(q(role), count);
+    return info;
+}
+
+QJsonObject toJson(const ModelPackInfo& info)
+{
+    QJsonObject components;
+    for (const auto& [role, file] : info.components)
+        components.insert(role, file);
+    QJsonObject parameters;
+    for (const auto& [role, count] : info.parameters)
+        parameters.insert(role, static_cast<qint64>(count));
+    return QJsonObject { { QStringLiteral("dir"), info.dir }, { QStringLiteral("name"), info.name },
+        { QStringLiteral("family"), info.family }, { QStringLiteral("config"), info.config },
+        { QStringLiteral("version"), info.version },
+        { QStringLiteral("latent"),
+            QJsonObject { { QStringLiteral("channels"), info.latentChannels },
+                { QStringLiteral("spatial_compression"), info.spatialCompression },
+                { QStringLiteral("temporal_compression"), info.temporalCompression } } },
+        { QStringLiteral("schedule"),
+            QJsonObject { { QStringLiteral("kind"), info.schedule },
+                { QStringLiteral("zero_terminal_snr"), info.zeroTerminalSnr } } },
+        { QStringLiteral("prediction"), info.prediction },
+        { QStringLiteral("defaults"),
+            QJsonObject { { QStringLiteral("width"), info.width }, { QStringLiteral("height"), info.height },
+                { QStringLiteral("frames"), info.frames }, { QStringLiteral("fps"), info.fps },
+                { QStringLiteral("steps"), info.steps }, { QStringLiteral("guidance"), info.guidance },
+                { QStringLiteral("sampler"), info.sampler } } },
+        { QStringLiteral("components"), components }, { QStringLiteral("parameters"), parameters } };
+}
+
+} // namespace kinora::core
