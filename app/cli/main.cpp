@@ -81,6 +81,7 @@ struct DiffusionOptions {
     uint64_t seed = 0;
     std::string sampler;
     std::string device = "auto";
+    std::string precision = "auto";
     std::string previewDir;
     bool overwrite = false;
 };
@@ -106,6 +107,8 @@ void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
         ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
     sub->add_option("--device", o.device, "auto, cpu or cuda")
         ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    sub->add_option("--precision", o.precision, "auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16")
+        ->check(CLI::IsMember({ "auto", "fp32", "bf16", "fp16" }));
     sub->add_option("--preview-dir", o.previewDir, "write each step's preview frames to DIR/step_NNN/");
     sub->add_flag("-y", o.overwrite, "replace an existing OUT");
 }
@@ -142,6 +145,7 @@ kinora::core::DiffusionJobRequest toRequest(DiffusionTask task, const DiffusionO
     r.sampler = q(o.sampler);
     r.seed = o.seed;
     r.device = q(o.device);
+    r.precision = q(o.precision);
     r.modelDir = q(o.model);
     r.previewDir = q(o.previewDir);
     r.overwrite = o.overwrite;

@@ -289,7 +289,8 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     Json sidecar;
     try {
         const auto device = inf::resolveDevice(inf::parseDevicePreference(utf8(r.device)));
-        auto model = inf::loadNativePack(localPath(out.modelDir), c10::Device(device));
+        const auto precision = inf::resolvePrecision(inf::parsePrecision(utf8(r.precision)), device);
+        auto model = inf::loadNativePack(localPath(out.modelDir), c10::Device(device), precision);
         inf::TaskOptions options;
         options.prompt = utf8(r.prompt);
         options.negativePrompt = utf8(r.negativePrompt);
@@ -315,7 +316,8 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
             fps = r.fps > 0 ? r.fps : model.manifest.defaults.fps;
         sidecar = { { "request", requestJson(r, result, fps, frames) },
             { "model", modelJson(model, out.modelDir) }, { "kinora_version", kVersion },
-            { "libtorch_version", inf::runtimeInfo().libtorchVersion }, { "device", device } };
+            { "libtorch_version", inf::runtimeInfo().libtorchVersion }, { "device", device },
+            { "precision", precision } };
         out.device = QString::fromStdString(device);
         out.windows = result.windows;
     } catch (const inf::PipelineCancelled&) {

@@ -150,7 +150,18 @@ void saveNativePack(const NativeModel& model, const std::filesystem::path& dir)
     std::filesystem::rename(temporary, manifestPath);
 }
 
-NativeModel loadNativePack(const std::filesystem::path& dir, const c10::Device& device)
+void moveNativeModel(NativeModel& model, const c10::Device& device, const std::string& precision)
+{
+    const auto dtype = precision == "bf16" ? torch::kBFloat16
+        : precision == "fp16"              ? torch::kFloat16
+        : precision == "fp32"              ? torch::kFloat32
+                              : throw std::invalid_argument("unknown precision '" + precision + "'");
+    for (const auto& [role, module] : model.components())
+        module->to(device, dtype);
+}
+
+NativeModel loadNativePack(
+    const std::filesystem::path& dir, const c10::Device& device, const std::string& precision)
 {
     auto manifest = loadModelManifest(dir);
     NativeModel model;
@@ -182,10 +193,9 @@ NativeModel loadNativePack(const std::filesystem::path& dir, const c10::Device& 
     }
     if (!problems.empty())
         throw ModelPackError(dir.string(), std::move(problems));
-    for (const auto& [role, module] : components) {
-        module->to(device);
+    moveNativeModel(model, device, precision);
+    for (const auto& [role, module] : components)
         module->eval();
-    }
     return model;
 }
 

@@ -46,4 +46,32 @@ DevicePreference parseDevicePreference(const std::string& text)
     throw std::invalid_argument("unknown device '" + text + "' (expected auto, cpu or cuda)");
 }
 
+std::string resolvePrecision(Precision precision, const std::string& device)
+{
+    switch (precision) {
+    case Precision::Float32:
+        return "fp32";
+    case Precision::BFloat16:
+        return "bf16";
+    case Precision::Float16:
+        return "fp16";
+    case Precision::Auto:
+        break;
+    }
+    return device == "cuda" ? "bf16" : "fp32";
+}
+
+Precision parsePrecision(const std::string& text)
+{
+    if (text == "auto")
+        return Precision::Auto;
+    if (text == "fp32")
+        return Precision::Float32;
+    if (text == "bf16")
+        return Precision::BFloat16;
+    if (text == "fp16")
+        return Precision::Float16;
+    throw std::invalid_argument("unknown precision '" + text + "' (expected auto, fp32, bf16 or fp16)");
+}
+
 } // namespace kinora::inference

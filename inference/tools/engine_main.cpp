@@ -76,6 +76,7 @@ struct SampleOptions {
     uint64_t seed = 0;
     std::string sampler;
     std::string device = "auto";
+    std::string precision = "auto";
     bool overwrite = false;
 };
 
@@ -101,7 +102,8 @@ int runSample(const SampleOptions& o)
         return kExitRuntime;
     }
     const auto device = resolveDevice(parseDevicePreference(o.device));
-    auto model = loadNativePack(modelDir, c10::Device(device));
+    const auto precision = resolvePrecision(parsePrecision(o.precision), device);
+    auto model = loadNativePack(modelDir, c10::Device(device), precision);
 
     DiffusionRequest request;
     request.prompt = o.prompt;
@@ -143,6 +145,7 @@ int runSample(const SampleOptions& o)
     sidecar["kinora_version"] = kinora::kVersion;
     sidecar["libtorch_version"] = runtimeInfo().libtorchVersion;
     sidecar["device"] = device;
+    sidecar["precision"] = precision;
     std::ofstream(o.output + ".kinora.json") << sidecar.dump(2) << "\n";
     std::cout << o.output << "\n";
     return 0;
@@ -248,6 +251,9 @@ int main(int argc, char** argv)
     sampleCmd->add_option("--sampler", sample.sampler, "ddpm, ddim, euler, euler-a, dpm++2m or flow-euler");
     sampleCmd->add_option("--device", sample.device, "auto, cpu or cuda")
         ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    sampleCmd
+        ->add_option("--precision", sample.precision, "auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16")
+        ->check(CLI::IsMember({ "auto", "fp32", "bf16", "fp16" }));
     sampleCmd->add_flag("-y", sample.overwrite, "replace an existing output");
     sampleCmd->callback([&chosen] { chosen = "sample"; });
     BenchCommand bench;

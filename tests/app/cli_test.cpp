@@ -276,6 +276,16 @@ TEST_F(CliDiffusion, GenerateWritesTheFramesAndTheSameSeedTheSameBytes)
     const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
     for (const auto& hash : weights)
         EXPECT_TRUE(hex.match(hash.toString()).hasMatch()) << hash.toString().toStdString();
+    // Auto precision on the CPU is fp32; forcing bf16 is recorded and still makes the clip.
+    EXPECT_EQ(sidecar[QStringLiteral("precision")].toString(), QStringLiteral("fp32"));
+    auto half = args;
+    half.insert(half.end(), { "--precision", "bf16", "-o", path("d/%03d.png") });
+    ASSERT_EQ(cli("generate", half).exitCode, 0);
+    const auto halfSidecar
+        = QJsonDocument::fromJson(QByteArray::fromStdString(fileBytes(m_dir / "d" / "%03d.png.kinora.json")))
+              .object();
+    EXPECT_EQ(halfSidecar[QStringLiteral("precision")].toString(), QStringLiteral("bf16"));
+    EXPECT_EQ(pngs(m_dir / "d"), expected);
 }
 
 TEST_F(CliDiffusion, InpaintKeepsEveryUnmaskedPixel)

@@ -1,4 +1,5 @@
 #include "kinora/inference/pipeline.h"
+#include "kinora/inference/runtime.h"
 
 #include <torch/torch.h>
 
@@ -126,4 +127,25 @@ TEST_F(PipelineTest, RejectsSizesTheModelCannotMake)
     auto sampler = request();
     sampler.sampler = "warp-drive";
     EXPECT_THROW(runDiffusion(model, sampler), std::invalid_argument);
+}
+
+TEST_F(PipelineTest, HalfPrecisionWeightsSampleCloseToFloat32)
+{
+    const auto reference = runDiffusion(model, request()).video;
+    for (const char* precision : { "bf16", "fp16" }) {
+        auto half = createNativeModel("tiny", 11);
+        moveNativeModel(half, c10::Device(c10::kCPU), precision);
+        EXPECT_EQ(half.denoiser->convIn->weight.scalar_type(),
+            std::string(precision) == "bf16" ? torch::kBFloat16 : torch::kFloat16);
+        const auto video = runDiffusion(half, request()).video;
+        ASSERT_EQ(video.scalar_type(), torch::kFloat32);
+        // Same seed, same noise: only the rounding of the weights and activations differs.
+        const double error = (video - reference).abs().mean().item<double>();
+        EXPECT_LT(error, 0.05) << precision;
+        EXPECT_GT(error, 0.0) << precision << ": the weights were not converted";
+    }
+    EXPECT_EQ(resolvePrecision(Precision::Auto, "cpu"), "fp32");
+    EXPECT_EQ(resolvePrecision(Precision::Auto, "cuda"), "bf16");
+    EXPECT_EQ(resolvePrecision(parsePrecision("fp16"), "cuda"), "fp16");
+    EXPECT_THROW(parsePrecision("fp8"), std::invalid_argument);
 }

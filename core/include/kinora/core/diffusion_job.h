@@ -43,6 +43,7 @@ struct DiffusionJobRequest {
     QString sampler; // empty: the pack's
     uint64_t seed = 0;
     QString device = QStringLiteral("auto"); // auto, cpu or cuda
+    QString precision = QStringLiteral("auto"); // auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16
     QString modelDir; // empty: findModelDir's search
     QString previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
     bool overwrite = false;

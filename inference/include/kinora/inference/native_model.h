@@ -40,7 +40,12 @@ void saveNativePack(const NativeModel& model, const std::filesystem::path& dir);
 
 // Throws ModelPackError listing every problem (manifest fields, missing files, missing, unexpected or
 // mis-shaped tensors, wrong dtypes).
-NativeModel loadNativePack(
-    const std::filesystem::path& dir, const c10::Device& device = c10::Device(c10::kCPU));
+// `precision` "fp32", "bf16" or "fp16" (see runtime.h's resolvePrecision): the floating-point
+// weights are converted after they are checked against the file.
+NativeModel loadNativePack(const std::filesystem::path& dir,
+    const c10::Device& device = c10::Device(c10::kCPU), const std::string& precision = "fp32");
+
+// Converts every floating-point weight of a loaded model to `precision` on `device`.
+void moveNativeModel(NativeModel& model, const c10::Device& device, const std::string& precision);
 
 } // namespace kinora::inference
