@@ -58,10 +58,10 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     options.config = "tiny";
     options.clips = { spec };
     options.vaeSteps = envInt("KINORA_TEST_VAE_STEPS", 120);
-    options.diffusionSteps = envInt("KINORA_TEST_DIFFUSION_STEPS", 500);
+    options.diffusionSteps = envInt("KINORA_TEST_DIFFUSION_STEPS", 800);
     options.batch = envInt("KINORA_TEST_BATCH", 2);
     options.learningRate = 1e-3;
-    options.seed = 7;
+    options.seed = envInt("KINORA_TEST_SEED", 7);
     auto trained = trainNativeModel(options, [](const TrainProgress& p) {
         if (p.step % 100 == 0)
             std::cout << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss << " ("

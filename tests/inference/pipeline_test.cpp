@@ -149,3 +149,29 @@ TEST_F(PipelineTest, HalfPrecisionWeightsSampleCloseToFloat32)
     EXPECT_EQ(resolvePrecision(parsePrecision("fp16"), "cuda"), "fp16");
     EXPECT_THROW(parsePrecision("fp8"), std::invalid_argument);
 }
+
+TEST(OutOfMemory, BecomesAnErrorNamingTheJobAndWhatToLower)
+{
+    const auto job = jobDescription(48, 512, 320);
+    for (int kind = 0; kind < 2; ++kind) {
+        try {
+            translateOutOfMemory(job, [kind] {
+                if (kind == 0)
+                    throw std::bad_alloc();
+                throw c10::OutOfMemoryError(
+                    c10::SourceLocation { __func__, __FILE__, static_cast<uint32_t>(__LINE__) },
+                    "CUDA out of memory. Tried to allocate 2.00 GiB");
+            });
+            ADD_FAILURE() << "no error";
+        } catch (const OutOfMemory& e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find("48 frames at 512x320"), std::string::npos) << message;
+            EXPECT_NE(message.find("lower --size or --frames"), std::string::npos) << message;
+            EXPECT_NE(message.find(kind == 0 ? "out of memory" : "out of GPU memory"), std::string::npos)
+                << message;
+        }
+    }
+    // Other errors pass through untouched.
+    EXPECT_THROW(
+        translateOutOfMemory(job, [] { throw std::invalid_argument("bad"); }), std::invalid_argument);
+}
