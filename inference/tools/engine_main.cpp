@@ -308,6 +308,6 @@ int main(int argc, char** argv)
         std::cerr << "kinora-engine " << chosen << ": " << e.what() << "\n";
         return kExitRuntime;
     }
-    std::cerr << "kinora-engine " << chosen << ": not built yet in this version of Kinora\n";
+    std::cerr << "kinora-engine " << chosen << ": unknown command\n";
     return kExitUsage;
 }

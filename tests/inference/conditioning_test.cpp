@@ -43,7 +43,6 @@ at::Tensor meanColourOf(const at::Tensor& clip, const at::Tensor& known)
 
 TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
 {
-    torch::set_num_threads(std::max(1, torch::get_num_threads()));
     ClipSpec spec;
     spec.shape = "square";
     spec.colour = "yellow";
