@@ -39,6 +39,26 @@ at::Tensor meanColourOf(const at::Tensor& clip, const at::Tensor& known)
     return mean.expand_as(clip);
 }
 
+// A tiny pack trained on the CPU on one clip only (cut into windows of the config's frames when
+// `clipFrames` is longer). Steps and seed can be changed through the environment when exploring.
+NativeModel overfitTinyPack(const ClipSpec& spec, int clipFrames, int diffusionSteps, int seed)
+{
+    TrainerOptions options;
+    options.config = "tiny";
+    options.clips = { spec };
+    options.clipFrames = clipFrames;
+    options.vaeSteps = envInt("KINORA_TEST_VAE_STEPS", 120);
+    options.diffusionSteps = envInt("KINORA_TEST_DIFFUSION_STEPS", diffusionSteps);
+    options.batch = envInt("KINORA_TEST_BATCH", 2);
+    options.learningRate = 1e-3;
+    options.seed = static_cast<uint64_t>(envInt("KINORA_TEST_SEED", seed));
+    return trainNativeModel(options, [](const TrainProgress& p) {
+        if (p.step % 100 == 0)
+            std::cout << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss << " ("
+                      << p.seconds << " s)" << std::endl;
+    }).model;
+}
+
 } // namespace
 
 TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
@@ -53,20 +73,7 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     const int frames = 8, size = 32;
     const auto clip = renderClip(spec, frames, size, size);
 
-    TrainerOptions options;
-    options.config = "tiny";
-    options.clips = { spec };
-    options.vaeSteps = envInt("KINORA_TEST_VAE_STEPS", 120);
-    options.diffusionSteps = envInt("KINORA_TEST_DIFFUSION_STEPS", 800);
-    options.batch = envInt("KINORA_TEST_BATCH", 2);
-    options.learningRate = 1e-3;
-    options.seed = envInt("KINORA_TEST_SEED", 7);
-    auto trained = trainNativeModel(options, [](const TrainProgress& p) {
-        if (p.step % 100 == 0)
-            std::cout << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss << " ("
-                      << p.seconds << " s)" << std::endl;
-    });
-    auto& model = trained.model;
+    auto model = overfitTinyPack(spec, frames, 800, 7);
 
     TaskOptions task;
     task.prompt = spec.caption();
@@ -137,16 +144,7 @@ TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
     spec.size = "small";
     const int window = 8, size = 32;
 
-    TrainerOptions options;
-    options.config = "tiny";
-    options.clips = { spec };
-    options.clipFrames = 2 * window;
-    options.vaeSteps = envInt("KINORA_TEST_VAE_STEPS", 120);
-    options.diffusionSteps = envInt("KINORA_TEST_DIFFUSION_STEPS", 500);
-    options.batch = envInt("KINORA_TEST_BATCH", 2);
-    options.learningRate = 1e-3;
-    options.seed = 8;
-    auto model = trainNativeModel(options).model;
+    auto model = overfitTinyPack(spec, 2 * window, 500, 8);
 
     TaskOptions task;
     task.prompt = spec.caption();
