@@ -8,6 +8,7 @@
 #include "kinora/core/engine_info.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/model_training.h"
+#include "media_commands.h"
 
 #include <CLI/CLI.hpp>
 
@@ -58,7 +59,6 @@ struct Planned {
 // Subcommands of the contract that are not built yet. They parse, then say so and exit 2 rather than
 // pretend to work.
 constexpr Planned kPlanned[] = {
-    { "encode", "convert a clip or image sequence to another format" },
     { "eval", "measure a model pack's quality" },
 };
 
@@ -213,13 +213,8 @@ int runInfo(const std::string& path, bool json)
 {
     const QString target = QString::fromStdString(path);
     try {
-        if (!QFileInfo(target).isDir()) {
-            if (!QFileInfo::exists(target) && !kinora::core::isSequencePattern(target))
-                throw std::runtime_error(path + ": no such file or folder");
-            throw std::runtime_error(path
-                + ": describing video files and image sequences arrives with the FFmpeg issue; "
-                  "give a model pack folder");
-        }
+        if (!QFileInfo(target).isDir())
+            return kinora::cli::runMediaInfo(path, json);
         const auto info = kinora::core::describeModelPack(target);
         if (json) {
             std::cout
@@ -362,10 +357,28 @@ int main(int argc, char** argv)
 
     std::string infoPath;
     bool infoJson = false;
-    auto* info = app.add_subcommand("info", "describe a model pack (video files arrive with FFmpeg I/O)");
-    info->add_option("FILE_OR_MODEL_DIR", infoPath, "a model pack folder")->required();
+    auto* info = app.add_subcommand("info", "describe a video, an image sequence or a model pack");
+    info->add_option("FILE_OR_MODEL_DIR", infoPath,
+            "a video file, a pattern such as in/%03d.png, or a model pack folder")
+        ->required();
     info->add_flag("--json", infoJson, "print JSON");
     choose(info);
+
+    kinora::cli::EncodeOptions encode;
+    auto* encodeCmd = app.add_subcommand("encode", "convert a clip or image sequence to another format");
+    encodeCmd->add_option("-i,--input", encode.input, "IN: a video file or a pattern such as in/%03d.png")
+        ->required();
+    encodeCmd
+        ->add_option("-o,--output", encode.output, "OUT: .mp4, .mov, .webm, .mkv, .gif or a %03d.png pattern")
+        ->required();
+    encodeCmd->add_option("--codec", encode.codec,
+        "h264, h265, prores, prores4444, dnxhr, vp9, av1, gif, png or ffv1 "
+        "(default: from OUT's extension)");
+    encodeCmd->add_option("--crf", encode.crf, "quality for h264, h265, vp9, av1 (lower is better)")
+        ->check(CLI::Range(0, 63));
+    encodeCmd->add_option("--fps", encode.fps, "resample to this constant rate (24, 29.97, 30000/1001)");
+    encodeCmd->add_flag("-y", encode.overwrite, "replace an existing OUT");
+    choose(encodeCmd);
 
     kinora::core::TrainPackOptions train;
     auto* trainCmd = app.add_subcommand("train", "train a model pack from procedural clips (resumable)");
@@ -437,6 +450,10 @@ int main(int argc, char** argv)
         return runDiffusion(chosen, DiffusionTask::Inpaint, o);
     if (chosen == "info")
         return runInfo(infoPath, infoJson);
+    if (chosen == "encode") {
+        installInterruptHandler();
+        return kinora::cli::runEncode(encode, interrupted);
+    }
     if (chosen == "train")
         return runTrain(train);
     if (chosen == "bench")

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <system_error>
 
 namespace kinora::core {
@@ -57,14 +58,26 @@ std::map<int, QString> matchingFiles(const QString& pattern)
     return files;
 }
 
-cv::Mat toBgr(const QImage& image)
+// OpenCV's BGR(A) image of a frame in one of core's formats: 8 or 16 bits a channel, alpha kept.
+cv::Mat toMat(const QImage& image)
 {
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
-    const cv::Mat view(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar*>(rgb.constBits()),
+    const bool deep = image.format() == QImage::Format_RGBX64 || image.format() == QImage::Format_RGBA64;
+    const bool alpha = image.hasAlphaChannel();
+    QImage::Format format = QImage::Format_RGB888;
+    if (deep)
+        format = alpha ? QImage::Format_RGBA64 : QImage::Format_RGBX64;
+    else if (alpha)
+        format = QImage::Format_RGBA8888;
+    const QImage rgb = image.convertToFormat(format);
+    const int type = deep ? CV_16UC4 : (alpha ? CV_8UC4 : CV_8UC3);
+    const cv::Mat view(rgb.height(), rgb.width(), type, const_cast<uchar*>(rgb.constBits()),
         static_cast<size_t>(rgb.bytesPerLine()));
-    cv::Mat bgr;
-    cv::cvtColor(view, bgr, cv::COLOR_RGB2BGR);
-    return bgr;
+    cv::Mat out;
+    if (type == CV_8UC3)
+        cv::cvtColor(view, out, cv::COLOR_RGB2BGR);
+    else
+        cv::cvtColor(view, out, alpha ? cv::COLOR_RGBA2BGRA : cv::COLOR_RGBA2BGR);
+    return out;
 }
 
 // Palette images keep their indices in Qt (OpenCV expands them), so they are read through Qt.
@@ -193,56 +206,99 @@ std::vector<QImage> readImageSequence(const QString& pattern)
     return readNumbered(pattern, readImage);
 }
 
-bool writeImageSequence(const QString& pattern, const std::vector<QImage>& frames, bool overwrite,
-    const std::function<bool()>& isCancelled)
+struct SequenceWriter::State {
+    QString pattern;
+    std::map<int, QString> existing;
+    CreatedFolders created;
+    std::unique_ptr<QTemporaryDir> partial;
+    std::vector<std::pair<QString, QString>> moves;
+};
+
+SequenceWriter::SequenceWriter()
+    : m_state(std::make_unique<State>())
+{
+}
+
+SequenceWriter::~SequenceWriter()
+{
+    m_state->partial.reset(); // before the folders around it are removed
+}
+
+std::unique_ptr<SequenceWriter> SequenceWriter::create(const QString& pattern, bool overwrite)
 {
     requireSequencePattern(pattern, "OUT");
-    if (frames.empty())
-        throw error(QStringLiteral("%1: no frames to write").arg(pattern));
     if (!cv::haveImageWriter(local(sequenceFramePath(pattern, 0))))
         throw error(QStringLiteral("%1: OpenCV cannot write this image type (use .png)").arg(pattern));
-    const auto existing = matchingFiles(pattern);
-    if (!existing.empty() && !overwrite)
+    std::unique_ptr<SequenceWriter> writer(new SequenceWriter());
+    State& s = *writer->m_state;
+    s.pattern = pattern;
+    s.existing = matchingFiles(pattern);
+    if (!s.existing.empty() && !overwrite)
         throw OutputExistsError(pattern.toStdString() + " exists (use -y to replace it)");
-
     const QString dir = QFileInfo(pattern).absolutePath();
-    CreatedFolders created { firstMissingAncestor(dir) };
+    s.created.outermost = firstMissingAncestor(dir);
     if (!QDir().mkpath(dir))
         throw error(QStringLiteral("%1: cannot create the folder").arg(dir));
-    // Inside the destination folder, so that moving the frames into place is a rename. Declared after
-    // `created`, so it is gone before the folders around it are removed.
-    QTemporaryDir partial(dir + QStringLiteral("/.kinora-partial-XXXXXX"));
-    if (!partial.isValid())
-        throw error(QStringLiteral("%1: cannot write there (%2)").arg(dir, partial.errorString()));
-    std::vector<std::pair<QString, QString>> moves;
-    for (size_t i = 0; i < frames.size(); ++i) {
-        if (isCancelled && isCancelled())
-            return false;
-        const QString target = sequenceFramePath(pattern, static_cast<int>(i));
-        const QString temporary = partial.filePath(QFileInfo(target).fileName());
-        bool written = false;
-        try {
-            written = cv::imwrite(local(temporary), toBgr(frames[i]));
-        } catch (const cv::Exception& e) {
-            throw error(QStringLiteral("%1: %2").arg(target, QString::fromStdString(e.msg)));
-        }
-        if (!written)
-            throw error(QStringLiteral("%1: cannot write the frame").arg(target));
-        moves.emplace_back(temporary, QFileInfo(target).absoluteFilePath());
+    // Inside the destination folder, so that moving the frames into place is a rename.
+    s.partial = std::make_unique<QTemporaryDir>(dir + QStringLiteral("/.kinora-partial-XXXXXX"));
+    if (!s.partial->isValid())
+        throw error(QStringLiteral("%1: cannot write there (%2)").arg(dir, s.partial->errorString()));
+    return writer;
+}
+
+void SequenceWriter::write(const QImage& frame)
+{
+    State& s = *m_state;
+    const QString target = sequenceFramePath(s.pattern, static_cast<int>(s.moves.size()));
+    const QString temporary = s.partial->filePath(QFileInfo(target).fileName());
+    bool written = false;
+    try {
+        written = cv::imwrite(local(temporary), toMat(frame));
+    } catch (const cv::Exception& e) {
+        throw error(QStringLiteral("%1: %2").arg(target, QString::fromStdString(e.msg)));
     }
-    if (isCancelled && isCancelled())
-        return false;
-    for (const auto& [from, to] : moves) {
+    if (!written)
+        throw error(QStringLiteral("%1: cannot write the frame (is the disk full?)").arg(target));
+    s.moves.emplace_back(temporary, QFileInfo(target).absoluteFilePath());
+}
+
+void SequenceWriter::commit()
+{
+    State& s = *m_state;
+    if (s.moves.empty())
+        throw error(QStringLiteral("%1: no frames to write").arg(s.pattern));
+    for (const auto& [from, to] : s.moves) {
         std::error_code ec;
         std::filesystem::rename(local(from), local(to), ec); // replaces an older frame
         if (ec)
             throw error(QStringLiteral("%1: cannot move the frame into place (%2)")
                             .arg(to, QString::fromStdString(ec.message())));
     }
-    created.keep = true;
-    for (const auto& [index, file] : existing) // surplus frames of the output this replaces
-        if (index >= static_cast<int>(frames.size()))
+    s.created.keep = true;
+    for (const auto& [index, file] : s.existing) // surplus frames of the output this replaces
+        if (index >= static_cast<int>(s.moves.size()))
             QFile::remove(file);
+}
+
+int SequenceWriter::written() const
+{
+    return static_cast<int>(m_state->moves.size());
+}
+
+bool writeImageSequence(const QString& pattern, const std::vector<QImage>& frames, bool overwrite,
+    const std::function<bool()>& isCancelled)
+{
+    if (frames.empty())
+        throw error(QStringLiteral("%1: no frames to write").arg(pattern));
+    auto writer = SequenceWriter::create(pattern, overwrite);
+    for (const QImage& frame : frames) {
+        if (isCancelled && isCancelled())
+            return false;
+        writer->write(frame);
+    }
+    if (isCancelled && isCancelled())
+        return false;
+    writer->commit();
     return true;
 }
 

@@ -5,6 +5,8 @@
 // frames and a sidecar `OUT.kinora.json` that holds enough to make the take again. Torch stays
 // inside diffusion_job.cpp.
 
+#include "kinora/core/job.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -47,28 +49,6 @@ struct DiffusionJobRequest {
     QString modelDir; // empty: findModelDir's search
     QString previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
     bool overwrite = false;
-};
-
-struct JobProgress {
-    int step = 0; // 1-based, counted over all windows
-    int total = 0;
-    int window = 0; // 0-based
-    int windows = 1;
-};
-
-struct JobCallbacks {
-    std::function<void(const JobProgress&)> onProgress;
-    std::function<void(const QString&)> onWarning; // e.g. a mask resized to the clip
-    std::function<bool()> isCancelled; // polled between steps; may be set from any thread
-};
-
-// The job stopped because isCancelled() said so; nothing was written to OUT.
-class JobCancelled : public std::runtime_error {
-public:
-    JobCancelled()
-        : std::runtime_error("cancelled")
-    {
-    }
 };
 
 // No model pack where one was asked for or searched; what() lists every place tried.

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -55,6 +56,28 @@ QImage readImage(const QString& path);
 // frames. Returns false, having written nothing, when `isCancelled` turns true before the commit.
 bool writeImageSequence(const QString& pattern, const std::vector<QImage>& frames, bool overwrite,
     const std::function<bool()>& isCancelled = {});
+
+// Writes frames one at a time into a hidden folder beside the pattern's, and moves them into place
+// on commit(); destroyed without commit(), it leaves nothing behind (an older output untouched).
+// Frames keep 16 bits a channel (RGBX64, RGBA64) and alpha in the PNGs.
+class SequenceWriter {
+public:
+    // Throws OutputExistsError when frames of `pattern` exist and `overwrite` is false, and
+    // std::runtime_error when the folder cannot be made or written.
+    static std::unique_ptr<SequenceWriter> create(const QString& pattern, bool overwrite);
+    ~SequenceWriter();
+    SequenceWriter(const SequenceWriter&) = delete;
+    SequenceWriter& operator=(const SequenceWriter&) = delete;
+    void write(const QImage& frame);
+    // Moves the frames into place and removes the surplus frames of an older output.
+    void commit();
+    int written() const;
+
+private:
+    SequenceWriter();
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 // Removes every file matching `pattern` (the output of a job that failed after writing it).
 void removeImageSequence(const QString& pattern);
