@@ -72,6 +72,8 @@ struct DiffusionOptions {
     std::string output;
     std::string size;
     std::string method = "auto";
+    std::string codec;
+    int crf = -1;
     int frames = 0;
     int factor = 0;
     double fps = 0;
@@ -95,8 +97,16 @@ const CLI::Validator kSizeValidator(
 
 void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
 {
-    sub->add_option("-o,--output", o.output, "OUT: an image-sequence pattern such as out/%03d.png")
+    sub->add_option(
+           "-o,--output", o.output, "OUT: .mp4, .mov, .webm, .mkv, .gif or a pattern such as out/%03d.png")
         ->required();
+    sub->add_option("--codec", o.codec,
+           "OUT's codec: h264, h265, prores, prores4444, dnxhr, vp9, av1, gif, png or "
+           "ffv1 (default: from OUT's extension)")
+        ->check(CLI::IsMember(
+            { "h264", "h265", "hevc", "prores", "prores4444", "dnxhr", "vp9", "av1", "gif", "png", "ffv1" }));
+    sub->add_option("--crf", o.crf, "quality for h264, h265, vp9, av1 (lower is better)")
+        ->check(CLI::Range(0, 63));
     sub->add_option(
         "--model", o.model, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
     sub->add_option("--steps", o.steps, "denoising steps (default: the pack's)")->check(CLI::PositiveNumber);
@@ -132,6 +142,8 @@ kinora::core::DiffusionJobRequest toRequest(DiffusionTask task, const DiffusionO
     r.mask = q(o.mask);
     r.image = q(o.image);
     r.output = q(o.output);
+    r.codec = q(o.codec);
+    r.crf = o.crf;
     r.frames = o.frames;
     r.factor = o.factor;
     if (!o.size.empty()) { // checked by kSizeValidator
@@ -159,14 +171,9 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
         std::cerr << prefix << "--method " << o.method << " is not built yet in this version of Kinora\n";
         return kExitUsage;
     }
-    if (task == DiffusionTask::Interpolate && o.factor == 0) {
-        if (o.fps <= 0) {
-            std::cerr << prefix << "give --factor K or --fps F\n";
-            return kExitUsage;
-        }
-        std::cerr << prefix << "--fps needs the input's frame rate, which an image sequence does not carry "
-                  << "(video files arrive with the FFmpeg issue); use --factor K\n";
-        return kExitRuntime;
+    if (task == DiffusionTask::Interpolate && o.factor == 0 && o.fps <= 0) {
+        std::cerr << prefix << "give --factor K or --fps F\n";
+        return kExitUsage;
     }
 
     const bool hasMethod = task == DiffusionTask::Interpolate || task == DiffusionTask::Inpaint;
@@ -327,13 +334,15 @@ int main(int argc, char** argv)
     generate->add_option("--fps", o.fps, "frame rate (default: the pack's)")->check(CLI::PositiveNumber);
 
     auto* extend = app.add_subcommand("extend", "continue a clip by N frames");
-    extend->add_option("-i,--input", o.input, "IN: an image-sequence pattern")->required();
+    extend->add_option("-i,--input", o.input, "IN: a video file or a pattern such as in/%03d.png")
+        ->required();
     extend->add_option("--frames", o.frames, "frames to add")->required()->check(CLI::PositiveNumber);
     addPromptOptions(extend, o, false);
 
     auto* interpolate
         = app.add_subcommand("interpolate", "raise a clip's frame rate (--factor K or --fps F)");
-    interpolate->add_option("-i,--input", o.input, "IN: an image-sequence pattern")->required();
+    interpolate->add_option("-i,--input", o.input, "IN: a video file or a pattern such as in/%03d.png")
+        ->required();
     auto* factor = interpolate->add_option("--factor", o.factor, "K: K·(N−1)+1 frames from N")
                        ->check(CLI::Range(2, 1000));
     interpolate->add_option("--fps", o.fps, "resample to F frames per second")
@@ -344,8 +353,10 @@ int main(int argc, char** argv)
     addPromptOptions(interpolate, o, false);
 
     auto* inpaint = app.add_subcommand("inpaint", "regenerate the masked region of a clip");
-    inpaint->add_option("-i,--input", o.input, "IN: an image-sequence pattern")->required();
-    inpaint->add_option("-m,--mask", o.mask, "MASK: one image for every frame, or a pattern")->required();
+    inpaint->add_option("-i,--input", o.input, "IN: a video file or a pattern such as in/%03d.png")
+        ->required();
+    inpaint->add_option("-m,--mask", o.mask, "MASK: one image for every frame, a pattern or a video")
+        ->required();
     inpaint->add_option("--method", o.method, "auto, flow or diffusion")
         ->check(CLI::IsMember({ "auto", "flow", "diffusion" }));
     addPromptOptions(inpaint, o, false);

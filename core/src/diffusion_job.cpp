@@ -3,7 +3,9 @@
 
 #include "kinora/core/diffusion_job.h"
 
+#include "kinora/core/clip_io.h"
 #include "kinora/core/image_sequence.h"
+#include "kinora/core/video_writer.h"
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/tasks.h"
@@ -19,6 +21,7 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -173,7 +176,7 @@ void writePreview(const QString& dir, const inf::TaskProgress& progress)
 
 inf::TaskResult runTask(inf::NativeModel& model, const DiffusionJobRequest& r, inf::TaskOptions options,
     const inf::TaskCallbacks& callbacks, const std::vector<QImage>& clip, const std::vector<QImage>& masks,
-    const QImage& first)
+    const QImage& first, int factor)
 {
     switch (r.task) {
     case DiffusionTask::Generate: {
@@ -189,9 +192,50 @@ inf::TaskResult runTask(inf::NativeModel& model, const DiffusionJobRequest& r, i
     case DiffusionTask::Inpaint:
         return inf::inpaintVideo(model, options, framesToTensor(clip), masksToTensor(masks), callbacks);
     case DiffusionTask::Interpolate:
-        return inf::interpolateVideo(model, options, framesToTensor(clip), r.factor, callbacks);
+        return inf::interpolateVideo(model, options, framesToTensor(clip), factor, callbacks);
     }
     throw std::logic_error("unknown task");
+}
+
+Rational rateOf(double fps)
+{
+    return Rational::parse(QString::number(fps, 'g', 12));
+}
+
+// Interpolation to a rate: the factor K that reaches at least `fps`, and the frames of the K-times
+// clip that land nearest each output time (none when the rate is K times the input's).
+struct Retiming {
+    int factor = 0;
+    Rational rate;
+    std::vector<int> pick;
+};
+
+Retiming retimeTo(double fps, const Clip& clip)
+{
+    if (!clip.hasRate)
+        throw std::runtime_error(
+            "--fps needs the input's frame rate, which an image sequence does not carry; "
+            "use --factor K");
+    const double ratio = fps / clip.meta.fps.value();
+    if (ratio <= 1.0 + 1e-9)
+        throw std::runtime_error(
+            utf8(QStringLiteral("--fps %1 is not above the input's rate (%2 fps): nothing to "
+                                "interpolate")
+                     .arg(fps)
+                     .arg(clip.meta.fps.value())));
+    Retiming t;
+    t.factor = static_cast<int>(std::ceil(ratio - 1e-6));
+    t.rate = rateOf(fps);
+    if (std::abs(ratio - t.factor) < 1e-6) { // an exact multiple: keep the input's exact rational
+        t.rate = { clip.meta.fps.num * t.factor, clip.meta.fps.den };
+        return t;
+    }
+    const int inputFrames = static_cast<int>(clip.frames.size());
+    const int outputFrames = static_cast<int>(std::floor((inputFrames - 1) * ratio + 1e-9)) + 1;
+    const int last = t.factor * (inputFrames - 1);
+    for (int j = 0; j < outputFrames; ++j)
+        t.pick.push_back(std::min(last, static_cast<int>(std::lround(j * t.factor / ratio))));
+    return t;
 }
 
 } // namespace
@@ -269,19 +313,36 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
 DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb)
 {
     // Everything that can fail cheaply fails before the model loads.
-    requireSequencePattern(r.output, "OUT");
-    if (!r.overwrite && !existingSequenceFiles(r.output).isEmpty())
+    EncodeSettings settings;
+    if (r.codec.isEmpty()) {
+        settings.codec = codecForOutput(r.output);
+    } else {
+        const auto codec = codecFromName(r.codec);
+        if (!codec)
+            throw std::runtime_error(utf8(QStringLiteral("--codec %1: not one of %2")
+                                              .arg(r.codec, codecNames().join(QStringLiteral(", ")))));
+        settings.codec = *codec;
+    }
+    settings.crf = r.crf;
+    settings.overwrite = r.overwrite;
+    if (!r.overwrite && outputExists(r.output))
         throw OutputExistsError(utf8(r.output) + " exists (use -y to replace it)");
     const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
-    std::vector<QImage> clip;
+    Clip clip;
     std::vector<QImage> masks;
     QImage first;
     if (r.task != DiffusionTask::Generate)
-        clip = readImageSequence(r.input);
+        clip = readClip(r.input, cb);
     if (r.task == DiffusionTask::Inpaint)
-        masks = fitMasks(readMasks(r.mask), static_cast<int>(clip.size()), clip.front().size(), cb.onWarning);
+        masks = fitMasks(readMaskClip(r.mask), static_cast<int>(clip.frames.size()),
+            clip.frames.front().size(), cb.onWarning);
     if (r.task == DiffusionTask::Generate && !r.image.isEmpty())
         first = readImage(r.image);
+    Retiming retiming;
+    if (r.task == DiffusionTask::Interpolate)
+        retiming = r.factor > 0
+            ? Retiming { r.factor, { clip.meta.fps.num * r.factor, clip.meta.fps.den }, {} }
+            : retimeTo(r.fps, clip);
 
     DiffusionJobResult out;
     out.modelDir = findModelDir(r.modelDir);
@@ -308,12 +369,26 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
             if (cb.onProgress)
                 cb.onProgress({ p.update.step, p.update.total, p.window, p.windows });
         };
-        const auto result = runTask(model, r, options, callbacks, clip, masks, first);
+        const auto result = runTask(model, r, options, callbacks, clip.frames, masks, first, retiming.factor);
         frames = tensorToFrames(result.video);
-        // The rate is known only for generate; image sequences carry none (FFmpeg I/O will).
-        double fps = 0;
-        if (r.task == DiffusionTask::Generate)
-            fps = r.fps > 0 ? r.fps : model.manifest.defaults.fps;
+        // Footage keeps its metadata (rate, colour tags, sample aspect, timecode, audio); a
+        // generated clip is BT.709 at the asked rate.
+        if (r.task == DiffusionTask::Generate) {
+            settings.meta = ClipMeta {};
+            settings.meta.fps = rateOf(r.fps > 0 ? r.fps : model.manifest.defaults.fps);
+        } else {
+            settings.meta = clip.meta;
+        }
+        if (r.task == DiffusionTask::Interpolate) {
+            settings.meta.fps = retiming.rate;
+            if (!retiming.pick.empty()) {
+                std::vector<QImage> picked;
+                for (const int i : retiming.pick)
+                    picked.push_back(frames[static_cast<size_t>(i)]);
+                frames = std::move(picked);
+            }
+        }
+        const double fps = settings.meta.fps.value();
         sidecar = { { "request", requestJson(r, result, fps, frames) },
             { "model", modelJson(model, out.modelDir) }, { "kinora_version", kVersion },
             { "libtorch_version", inf::runtimeInfo().libtorchVersion }, { "device", device },
@@ -325,14 +400,17 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     } catch (const c10::Error& e) { // LibTorch's own messages carry a C++ backtrace: keep the first line
         throw std::runtime_error(e.what_without_backtrace());
     }
-    if (!writeImageSequence(r.output, frames, r.overwrite, cancelled))
+    JobCallbacks writing;
+    writing.isCancelled = cancelled;
+    writing.onWarning = cb.onWarning;
+    if (!writeVideo(r.output, frames, settings, writing))
         throw JobCancelled();
     out.output = r.output;
     out.sidecar = sidecarPath(r.output);
     try {
         writeSidecar(out.sidecar, sidecar);
     } catch (...) { // frames without the sidecar that makes them again are not a finished take
-        removeImageSequence(r.output);
+        removeOutput(r.output);
         throw;
     }
     out.frames = static_cast<int>(frames.size());

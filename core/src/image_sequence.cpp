@@ -170,7 +170,7 @@ void requireSequencePattern(const QString& path, const char* role)
     // Concatenated, not QString::arg: the message itself holds a `%03d`.
     if (!isSequencePattern(path))
         throw UnsupportedMediaError(std::string(role) + " " + path.toStdString()
-            + ": video files arrive with the FFmpeg issue; use an image-sequence pattern like out/%03d.png");
+            + ": not an image-sequence pattern like out/%03d.png");
 }
 
 QStringList existingSequenceFiles(const QString& pattern)

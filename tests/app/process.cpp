@@ -1,15 +1,18 @@
 #include "process.h"
 
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <csignal>
 #include <stdexcept>
 
 namespace kinora::test {
 
-ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args)
+ProcessResult runProcess(
+    const std::string& program, const std::vector<std::string>& args, const ProcessOptions& options)
 {
     int outPipe[2];
     int errPipe[2];
@@ -23,12 +26,21 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
         dup2(errPipe[1], STDERR_FILENO);
         close(outPipe[0]);
         close(errPipe[0]);
+        if (options.fileSizeLimit > 0) {
+            signal(SIGXFSZ, SIG_IGN); // an ignored signal stays ignored across exec
+            const rlimit limit { static_cast<rlim_t>(options.fileSizeLimit),
+                static_cast<rlim_t>(options.fileSizeLimit) };
+            setrlimit(RLIMIT_FSIZE, &limit);
+        }
         std::vector<char*> argv;
         argv.push_back(const_cast<char*>(program.c_str()));
         for (const auto& a : args)
             argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
+        if (options.searchPath)
+            execvp(program.c_str(), argv.data());
+        else
+            execv(program.c_str(), argv.data());
         _exit(127);
     }
     close(outPipe[1]);
@@ -38,6 +50,7 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
     std::array<pollfd, 2> fds { pollfd { outPipe[0], POLLIN, 0 }, pollfd { errPipe[0], POLLIN, 0 } };
     std::array<std::string*, 2> sinks { &result.out, &result.err };
     int open = 2;
+    bool interrupted = false;
     char buffer[4096];
     while (open > 0) {
         if (poll(fds.data(), fds.size(), -1) < 0)
@@ -54,10 +67,18 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
                 --open;
             }
         }
+        if (!interrupted && !options.interruptWhen.empty()
+            && result.err.find(options.interruptWhen) != std::string::npos) {
+            kill(pid, SIGINT);
+            interrupted = true;
+        }
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (WIFEXITED(status))
+        result.exitCode = WEXITSTATUS(status);
+    else
+        result.exitCode = options.interruptWhen.empty() ? 128 + WTERMSIG(status) : -WTERMSIG(status);
     return result;
 }
 

@@ -181,8 +181,9 @@ void AudioCarrier::Impl::writeCopied(double untilSeconds)
             done = true;
             return;
         }
-        if (ts != AV_NOPTS_VALUE && ts + packet->duration <= startTs) {
-            av_packet_unref(packet.get()); // wholly before the clip
+        if (ts != AV_NOPTS_VALUE && ts + packet->duration < startTs) {
+            av_packet_unref(
+                packet.get()); // wholly before the clip (a priming packet that ends at the start is kept)
             continue;
         }
         if (packet->pts != AV_NOPTS_VALUE)

@@ -11,7 +11,10 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -64,6 +67,26 @@ inline PacketPtr makePacket()
     if (!packet)
         throw std::bad_alloc();
     return packet;
+}
+
+// FFmpeg's own log lines (encoder statistics, decoder complaints about a damaged file) would mix
+// with Kinora's one clear message on stderr: they are off unless $KINORA_FFMPEG_LOG names a level
+// (quiet, error, warning, info, verbose, debug), for whoever debugs a file.
+inline void configureLogging()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        int level = AV_LOG_FATAL;
+        if (const char* name = std::getenv("KINORA_FFMPEG_LOG")) {
+            const std::pair<const char*, int> levels[]
+                = { { "quiet", AV_LOG_QUIET }, { "error", AV_LOG_ERROR }, { "warning", AV_LOG_WARNING },
+                      { "info", AV_LOG_INFO }, { "verbose", AV_LOG_VERBOSE }, { "debug", AV_LOG_DEBUG } };
+            for (const auto& [n, l] : levels)
+                if (std::strcmp(name, n) == 0)
+                    level = l;
+        }
+        av_log_set_level(level);
+    });
 }
 
 // FFmpeg's text for an error code ("Invalid data found when processing input").

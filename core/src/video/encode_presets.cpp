@@ -244,16 +244,25 @@ QStringList ffmpegArguments(const EncodeSettings& settings, QImage::Format forma
     const video::EncodedColor color = video::encodedColor(preset, settings.meta.color, pixFmt, size.height());
     args << QStringLiteral("-pix_fmt") << QString::fromLatin1(av_get_pix_fmt_name(pixFmt));
     if (preset.codec != VideoCodec::Png) {
+        // The CLI's option spells AVCOL_SPC_RGB "rgb"; av_color_space_name's "gbr" is refused.
+        const QString space
+            = color.tags.space == AVCOL_SPC_RGB ? QStringLiteral("rgb") : colorSpaceName(color.tags.space);
         args << QStringLiteral("-color_primaries") << colorPrimariesName(color.tags.primaries)
              << QStringLiteral("-color_trc") << colorTransferName(color.tags.transfer)
-             << QStringLiteral("-colorspace") << colorSpaceName(color.tags.space)
-             << QStringLiteral("-color_range") << colorRangeName(color.tags.range);
+             << QStringLiteral("-colorspace") << space << QStringLiteral("-color_range")
+             << colorRangeName(color.tags.range);
     }
     if (color.matrix != AVCOL_SPC_RGB)
         args << QStringLiteral("-vf")
-             << QStringLiteral("scale=out_color_matrix=%1:out_range=%2")
+             << QStringLiteral("scale=out_color_matrix=%1:out_range=%2,"
+                               // The frames carry the tags too: prores_ks writes the frame's.
+                               "setparams=range=%3:color_primaries=%4:color_trc=%5:colorspace=%6")
                     .arg(QString::fromLatin1(video::matrixName(color.matrix)),
-                        color.tags.range == AVCOL_RANGE_JPEG ? QStringLiteral("pc") : QStringLiteral("tv"));
+                        color.tags.range == AVCOL_RANGE_JPEG ? QStringLiteral("pc") : QStringLiteral("tv"))
+                    .arg(color.tags.range)
+                    .arg(color.tags.primaries)
+                    .arg(color.tags.transfer)
+                    .arg(color.tags.space);
     if (preset.codecTag)
         args << QStringLiteral("-tag:v") << QStringLiteral("hvc1");
     return args;

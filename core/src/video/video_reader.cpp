@@ -37,6 +37,7 @@ QString errorText(int code)
 // Opens the container (FFmpeg's image2 demuxer, numbered from 0, for a pattern).
 av::InputPtr openInput(const QString& path)
 {
+    av::configureLogging();
     const bool pattern = isSequencePattern(path);
     if (!pattern && !QFileInfo::exists(path))
         throw mediaError(path, QStringLiteral("no such file"));
@@ -191,6 +192,8 @@ void VideoReader::Impl::rewind()
     int r = avformat_seek_file(input.get(), -1, INT64_MIN, INT64_MIN, INT64_MAX, 0);
     if (r < 0)
         r = av_seek_frame(input.get(), stream, INT64_MIN, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY);
+    if (r < 0) // image2 (a PNG sequence) refuses negative times but seeks to its first frame's
+        r = av_seek_frame(input.get(), stream, pts.empty() ? 0 : pts.front(), AVSEEK_FLAG_BACKWARD);
     if (r < 0)
         throw mediaError(path, QStringLiteral("cannot seek to the start: %1").arg(errorText(r)));
     avcodec_flush_buffers(decoder.get());
@@ -279,8 +282,10 @@ int64_t VideoReader::Impl::indexOf(const AVFrame* f)
 QImage VideoReader::Impl::convert(const AVFrame* f)
 {
     const AVPixelFormat dstFormat = video::avFormatOf(format);
+    // A frame whose size differs from the stream's (a resolution switch in a broadcast stream, a
+    // damaged header) is scaled to the stream's size, as ffmpeg does: a clip's frames share one size.
     sws.reset(sws_getCachedContext(sws.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format),
-        f->width, f->height, dstFormat, SWS_BICUBIC, nullptr, nullptr, nullptr));
+        info.width, info.height, dstFormat, SWS_BICUBIC, nullptr, nullptr, nullptr));
     if (!sws)
         throw mediaError(path,
             QStringLiteral("cannot convert %1 frames to RGB")
@@ -293,7 +298,7 @@ QImage VideoReader::Impl::convert(const AVFrame* f)
     const int* coefficients = sws_getCoefficients(space);
     sws_setColorspaceDetails(
         sws.get(), coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-    QImage image(f->width, f->height, format);
+    QImage image(info.width, info.height, format);
     if (image.isNull())
         throw std::bad_alloc();
     uint8_t* dst[4] = { image.bits(), nullptr, nullptr, nullptr };

@@ -270,7 +270,9 @@ void VideoWriter::Impl::openEncoder()
             av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t)));
         if (!matrix)
             throw std::bad_alloc();
-        av_display_rotation_set(matrix, -meta.rotation);
+        // av_display_rotation_get() returns minus the angle given here (whatever the docs say);
+        // ffmpeg and players turn by minus what get() returns, clockwise: so `rotation`, unnegated.
+        av_display_rotation_set(matrix, meta.rotation);
     }
     if (!meta.timecode.isEmpty()) {
         av_dict_set(&stream->metadata, "timecode", meta.timecode.toUtf8().constData(), 0);
@@ -301,6 +303,12 @@ void VideoWriter::Impl::openEncoder()
     frame->format = video::isGif(*preset) ? video::avFormatOf(inputFormat) : pixFmt;
     frame->width = size.width();
     frame->height = size.height();
+    // prores_ks writes the frame's colour tags (not the context's) into every frame header, and
+    // the decoder's header values override the container's: untagged frames make an untagged file.
+    frame->color_primaries = encoder->color_primaries;
+    frame->color_trc = encoder->color_trc;
+    frame->colorspace = encoder->colorspace;
+    frame->color_range = encoder->color_range;
     check(av_frame_get_buffer(frame.get(), 0), "out of memory");
     if (video::isGif(*preset))
         openGifFilter();
@@ -367,6 +375,7 @@ VideoWriter::~VideoWriter() = default;
 std::unique_ptr<VideoWriter> VideoWriter::create(const QString& path, QSize size, QImage::Format format,
     const EncodeSettings& settings, const std::function<void(const QString&)>& warn)
 {
+    av::configureLogging();
     if (!video::isCoreFormat(format))
         throw std::invalid_argument("VideoWriter: frames are RGB888, RGBA8888, RGBX64 or RGBA64");
     if (size.width() <= 0 || size.height() <= 0)
@@ -394,6 +403,12 @@ std::unique_ptr<VideoWriter> VideoWriter::create(const QString& path, QSize size
         throw mediaError(path, QStringLiteral("is a folder"));
     if (QFileInfo::exists(path) && !settings.overwrite)
         throw OutputExistsError(path.toStdString() + " exists (use -y to replace it)");
+    // DNxHR's smallest frame (the encoder's own limit, which it reports only as "Invalid argument").
+    if (settings.codec == VideoCodec::DnxHR && (size.width() < 256 || size.height() < 120))
+        throw mediaError(path,
+            QStringLiteral("DNxHR needs frames of at least 256x120, these are %1x%2: use prores or h264")
+                .arg(size.width())
+                .arg(size.height()));
     d.size = video::alignedSize(*d.preset, d.pixFmt, size);
     if (d.size != size && warn)
         warn(QStringLiteral("%1x%2 is padded to %3x%4 for %5 (%6)")

@@ -29,17 +29,21 @@ struct DiffusionJobRequest {
     DiffusionTask task = DiffusionTask::Generate;
     QString prompt;
     QString negativePrompt;
-    QString input; // IN pattern: extend, inpaint, interpolate
-    QString mask; // MASK image or pattern: inpaint
+    QString input; // IN video or pattern: extend, inpaint, interpolate
+    QString mask; // MASK image, pattern or video: inpaint
     QString image; // generate: the first frame (optional)
-    QString output; // OUT pattern
+    QString output; // OUT video or pattern
+    QString codec; // OUT's codec (codecNames()); empty: from OUT's extension
+    int crf = -1; // < 0: the codec preset's
     int frames = 0; // generate: clip length (0: the pack's); extend: frames to add
-    int factor = 0; // interpolate: K >= 2
+    int factor = 0; // interpolate: K >= 2 (0: from fps)
     // generate: the output size (0: the pack's, or the first frame's aspect ratio); other tasks: the
     // working size (0: the footage's aspect ratio at about the pack's pixel count).
     int width = 0;
     int height = 0;
-    double fps = 0; // generate: the clip's rate for the sidecar (0: the pack's)
+    // generate: the clip's rate (0: the pack's); interpolate without a factor: the output rate,
+    // above the input's (a video's; image sequences carry none).
+    double fps = 0;
     int steps = 0; // 0: the pack's
     double guidance = -1; // < 0: the pack's
     QString sampler; // empty: the pack's

@@ -1,7 +1,7 @@
 #pragma once
-// Clips as numbered images, the form the command line reads and writes until FFmpeg I/O arrives: a
-// pattern as FFmpeg writes it (`out/%03d.png`, `%d`), numbered from 0. Frames are 8-bit RGB QImages
-// (Format_RGB888), so callers above core never see OpenCV or torch. Masks are Format_Grayscale8
+// Clips as numbered images, read and written with OpenCV (video files are video_reader.h's and
+// video_writer.h's): a pattern as FFmpeg writes it (`out/%03d.png`, `%d`), numbered from 0. Frames are 8-bit
+// RGB QImages (Format_RGB888), so callers above core never see OpenCV or torch. Masks are Format_Grayscale8
 // with 0 (keep) or 255 (regenerate).
 
 #include <QImage>
@@ -32,8 +32,8 @@ bool isSequencePattern(const QString& path);
 // The file of frame `index`: `out/%03d.png`, 7 -> `out/007.png`.
 QString sequenceFramePath(const QString& pattern, int index);
 
-// Throws UnsupportedMediaError saying that video files arrive with FFmpeg I/O unless `path` is a
-// pattern. `role` names the argument in the message ("IN", "OUT").
+// Throws UnsupportedMediaError unless `path` is a pattern. `role` names the argument in the message ("IN",
+// "OUT").
 void requireSequencePattern(const QString& path, const char* role);
 
 // The files that match `pattern` in its folder, in frame order (any run of digits the pattern
