@@ -1,4 +1,5 @@
 #include "kinora/core/image_sequence.h"
+#include "output_folders.h"
 
 #include <QDir>
 #include <QFile>
@@ -92,18 +93,6 @@ bool isPaletteFile(const QString& path)
     const QImage::Format format = QImageReader(path).imageFormat();
     return format == QImage::Format_Indexed8 || format == QImage::Format_Mono
         || format == QImage::Format_MonoLSB;
-}
-
-// The folders `mkpath(dir)` is about to create, outermost first: what to remove if writing fails.
-QString firstMissingAncestor(const QString& dir)
-{
-    QString missing;
-    for (QFileInfo at(dir); !at.exists(); at = QFileInfo(at.absolutePath())) {
-        missing = at.absoluteFilePath();
-        if (at.isRoot())
-            break;
-    }
-    return missing;
 }
 
 // Frames 0, 1, ... of `pattern` until the first missing one, each read by `read`.
@@ -236,7 +225,7 @@ std::unique_ptr<SequenceWriter> SequenceWriter::create(const QString& pattern, b
     if (!s.existing.empty() && !overwrite)
         throw OutputExistsError(pattern.toStdString() + " exists (use -y to replace it)");
     const QString dir = QFileInfo(pattern).absolutePath();
-    s.created.outermost = firstMissingAncestor(dir);
+    s.created.outermost = firstMissingFolder(dir);
     if (!QDir().mkpath(dir))
         throw error(QStringLiteral("%1: cannot create the folder").arg(dir));
     // Inside the destination folder, so that moving the frames into place is a rename.

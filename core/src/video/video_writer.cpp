@@ -1,6 +1,7 @@
 #include "kinora/core/video_writer.h"
 
 #include "kinora/core/image_sequence.h"
+#include "output_folders.h"
 #include "video/audio_carrier.h"
 #include "video/av_handles.h"
 #include "video/encode_presets.h"
@@ -44,18 +45,6 @@ QString writeErrorText(int code)
         return QStringLiteral("no permission to write there (%1)")
             .arg(QString::fromStdString(av::errorText(code)));
     return QString::fromStdString(av::errorText(code));
-}
-
-// The outermost folder that mkpath(dir) is about to create: removed again if the write fails.
-QString firstMissingFolder(const QString& dir)
-{
-    QString missing;
-    for (QFileInfo at(dir); !at.exists(); at = QFileInfo(at.absolutePath())) {
-        missing = at.absoluteFilePath();
-        if (at.isRoot())
-            break;
-    }
-    return missing;
 }
 
 // Makes the output's folder, or says why it cannot be made.
