@@ -110,6 +110,19 @@ EncodedColor encodedColor(
 {
     EncodedColor out;
     out.tags = source;
+    // Tags outside FFmpeg's tables (a damaged sidecar, a caller's typo) are written as unspecified.
+    if (out.tags.primaries < 0 || out.tags.primaries >= AVCOL_PRI_NB
+        || !av_color_primaries_name(static_cast<AVColorPrimaries>(out.tags.primaries)))
+        out.tags.primaries = AVCOL_PRI_UNSPECIFIED;
+    if (out.tags.transfer < 0 || out.tags.transfer >= AVCOL_TRC_NB
+        || !av_color_transfer_name(static_cast<AVColorTransferCharacteristic>(out.tags.transfer)))
+        out.tags.transfer = AVCOL_TRC_UNSPECIFIED;
+    if (out.tags.space < 0 || out.tags.space >= AVCOL_SPC_NB
+        || !av_color_space_name(static_cast<AVColorSpace>(out.tags.space)))
+        out.tags.space = AVCOL_SPC_UNSPECIFIED;
+    if (out.tags.range < 0 || out.tags.range >= AVCOL_RANGE_NB
+        || !av_color_range_name(static_cast<AVColorRange>(out.tags.range)))
+        out.tags.range = AVCOL_RANGE_UNSPECIFIED;
     if (isRgbFormat(pixFmt)) {
         // RGB (FFV1, PNG, GIF): no matrix; the primaries and transfer still say what the RGB is.
         out.tags.space = AVCOL_SPC_RGB;

@@ -15,6 +15,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace kinora::core {
@@ -92,6 +93,43 @@ QString metadataValue(const AVDictionary* dict, const char* key)
 {
     const AVDictionaryEntry* e = av_dict_get(dict, key, nullptr, 0);
     return e ? QString::fromUtf8(e->value) : QString();
+}
+
+// A colour tag as an FFmpeg struct holds it. FFmpeg (C) copies whatever number a damaged stream
+// holds into these enum fields, and loading an enum outside its range is undefined in C++: read the
+// bytes as an int, and call a number FFmpeg has no value for unspecified.
+template <typename Enum> int colorTag(const Enum& field, Enum count, Enum unspecified)
+{
+    static_assert(sizeof(Enum) == sizeof(int));
+    int value = 0;
+    std::memcpy(&value, &field, sizeof value);
+    return value >= 0 && value < static_cast<int>(count) ? value : static_cast<int>(unspecified);
+}
+
+int colorSpaceOf(const AVFrame* f)
+{
+    return colorTag(f->colorspace, AVCOL_SPC_NB, AVCOL_SPC_UNSPECIFIED);
+}
+
+int colorRangeOf(const AVFrame* f)
+{
+    return colorTag(f->color_range, AVCOL_RANGE_NB, AVCOL_RANGE_UNSPECIFIED);
+}
+
+// Runs `sws` (made for `size` and `format`'s pixel format) on `f`. FFmpeg 5's SIMD YUV-to-RGB
+// converts 8 pixels at a time and skips a last, partial block when the destination's lines have no
+// room for a whole one: a 340-wide clip lost its last 4 columns (left as whatever the memory held).
+// So convert into lines with room to spare, as ffmpeg's own frames have, and crop.
+QImage scaleToImage(SwsContext* sws, const AVFrame* f, QSize size, QImage::Format format)
+{
+    const int paddedWidth = (size.width() + 15) & ~15;
+    QImage image(paddedWidth, size.height(), format);
+    if (image.isNull())
+        throw std::bad_alloc();
+    uint8_t* dst[4] = { image.bits(), nullptr, nullptr, nullptr };
+    int dstStride[4] = { static_cast<int>(image.bytesPerLine()), 0, 0, 0 };
+    sws_scale(sws, f->data, f->linesize, 0, f->height, dst, dstStride);
+    return paddedWidth == size.width() ? image : image.copy(0, 0, size.width(), size.height());
 }
 
 // One video packet of the index, in decode order.
@@ -290,20 +328,17 @@ QImage VideoReader::Impl::convert(const AVFrame* f)
         throw mediaError(path,
             QStringLiteral("cannot convert %1 frames to RGB")
                 .arg(QString::fromLatin1(av_get_pix_fmt_name(static_cast<AVPixelFormat>(f->format)))));
-    const int space = video::matrixFor(
-        f->colorspace != AVCOL_SPC_UNSPECIFIED ? f->colorspace : info.color.space, f->height);
-    const bool fullRange = f->color_range == AVCOL_RANGE_JPEG
+    const int frameSpace = colorSpaceOf(f);
+    const int frameRange = colorRangeOf(f);
+    const int space
+        = video::matrixFor(frameSpace != AVCOL_SPC_UNSPECIFIED ? frameSpace : info.color.space, f->height);
+    const bool fullRange = frameRange == AVCOL_RANGE_JPEG
         || video::isJpegFormat(static_cast<AVPixelFormat>(f->format))
-        || (f->color_range == AVCOL_RANGE_UNSPECIFIED && info.color.range == AVCOL_RANGE_JPEG);
+        || (frameRange == AVCOL_RANGE_UNSPECIFIED && info.color.range == AVCOL_RANGE_JPEG);
     const int* coefficients = sws_getCoefficients(space);
     sws_setColorspaceDetails(
         sws.get(), coefficients, fullRange ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-    QImage image(info.width, info.height, format);
-    if (image.isNull())
-        throw std::bad_alloc();
-    uint8_t* dst[4] = { image.bits(), nullptr, nullptr, nullptr };
-    int dstStride[4] = { static_cast<int>(image.bytesPerLine()), 0, 0, 0 };
-    sws_scale(sws.get(), f->data, f->linesize, 0, f->height, dst, dstStride);
+    QImage image = scaleToImage(sws.get(), f, QSize(info.width, info.height), format);
     if (options.applyRotation && info.rotation != 0)
         image = image.transformed(QTransform().rotate(info.rotation));
     return image;
@@ -374,6 +409,10 @@ bool VideoReader::Impl::nextSource(QImage& image)
             continue; // rewound to count from the start; sourcePos is 0 again
         if (at < sourcePos)
             continue; // frames before a seek target
+        // A damaged stream can decode to more pictures than it has packets (ffprobe counts them
+        // too); the clip is the frames the index counted, which every caller sizes its work by.
+        if (at >= info.frames)
+            return false;
         sourcePos = at + 1;
         image = convert(frame.get());
         return true;
@@ -442,7 +481,10 @@ std::unique_ptr<VideoReader> VideoReader::open(const QString& path, const VideoR
         info.bitDepth = depth > 0 ? depth : 8;
         info.alpha = (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0;
     }
-    info.color = { par->color_primaries, par->color_trc, par->color_space, par->color_range };
+    info.color = { colorTag(par->color_primaries, AVCOL_PRI_NB, AVCOL_PRI_UNSPECIFIED),
+        colorTag(par->color_trc, AVCOL_TRC_NB, AVCOL_TRC_UNSPECIFIED),
+        colorTag(par->color_space, AVCOL_SPC_NB, AVCOL_SPC_UNSPECIFIED),
+        colorTag(par->color_range, AVCOL_RANGE_NB, AVCOL_RANGE_UNSPECIFIED) };
     if (video::isJpegFormat(pixFmt) && info.color.range == AVCOL_RANGE_UNSPECIFIED)
         info.color.range = AVCOL_RANGE_JPEG;
     info.rotation = streamRotation(st);
@@ -462,10 +504,16 @@ std::unique_ptr<VideoReader> VideoReader::open(const QString& path, const VideoR
     d.rewind();
 
     // Rate: the container's average, else its base rate, else frames over their span.
-    const int64_t span = d.pts.size() > 1 ? d.pts.back() - d.pts.front() : 0;
+    // Frame times of a damaged file can be anything: they count only when real and when their span
+    // fits in 64 bits (then every gap between sorted times does too).
+    int64_t span = 0;
     std::vector<int64_t> deltas;
-    for (size_t i = 1; i < d.pts.size(); ++i)
-        deltas.push_back(d.pts[i] - d.pts[i - 1]);
+    if (d.timestamps && d.pts.size() > 1 && !__builtin_sub_overflow(d.pts.back(), d.pts.front(), &span)) {
+        for (size_t i = 1; i < d.pts.size(); ++i)
+            deltas.push_back(d.pts[i] - d.pts[i - 1]);
+    } else {
+        span = 0;
+    }
     int64_t median = 0;
     if (!deltas.empty()) {
         std::vector<int64_t> sorted = deltas;
@@ -488,7 +536,7 @@ std::unique_ptr<VideoReader> VideoReader::open(const QString& path, const VideoR
     info.fps = { fps.num, fps.den };
     if (d.timestamps && median > 0) {
         info.startTime = static_cast<double>(d.pts.front()) * av_q2d(d.timeBase);
-        info.duration = static_cast<double>(span + median) * av_q2d(d.timeBase);
+        info.duration = (static_cast<double>(span) + static_cast<double>(median)) * av_q2d(d.timeBase);
     } else {
         info.duration = static_cast<double>(info.frames) / av_q2d(fps);
     }
@@ -503,7 +551,15 @@ std::unique_ptr<VideoReader> VideoReader::open(const QString& path, const VideoR
         // Output frame k is the source frame on screen at start + k / rate (nearest within half
         // an output frame), as ffmpeg's constant-rate output does.
         const double rate = options.constantRate.value();
-        const int64_t count = std::max<int64_t>(1, std::llround(info.duration * rate));
+        const double frames = std::max(1.0, std::round(info.duration * rate));
+        // A gap of hours between two frames (a damaged time) would become millions of copies.
+        if (frames > 1000.0 * static_cast<double>(info.frames) + 1000.0)
+            throw mediaError(path,
+                QStringLiteral("its frame times span %1 s for %2 frames: too far apart to resample at %3 fps")
+                    .arg(info.duration)
+                    .arg(info.frames)
+                    .arg(options.constantRate.toString()));
+        const auto count = static_cast<int64_t>(frames);
         const double tb = av_q2d(d.timeBase);
         for (int64_t k = 0; k < count; ++k) {
             if (!d.timestamps) {
@@ -512,7 +568,11 @@ std::unique_ptr<VideoReader> VideoReader::open(const QString& path, const VideoR
                 continue;
             }
             const double t = static_cast<double>(d.pts.front()) * tb + (static_cast<double>(k) + 0.5) / rate;
-            const auto ticks = static_cast<int64_t>(std::floor(t / tb));
+            const double at = std::floor(t / tb);
+            // Clamped to the frames' times, which also keeps the conversion inside int64.
+            int64_t ticks = d.pts.back();
+            if (at < static_cast<double>(d.pts.back()))
+                ticks = at > static_cast<double>(d.pts.front()) ? static_cast<int64_t>(at) : d.pts.front();
             auto it = std::upper_bound(d.pts.begin(), d.pts.end(), ticks);
             d.cfrSource.push_back(std::max<int64_t>(0, (it - d.pts.begin()) - 1));
         }
@@ -644,13 +704,10 @@ QImage videoThumbnail(const QString& path, int64_t index, QSize maxSize)
         size.width(), size.height(), AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
     if (!sws)
         throw mediaError(path, QStringLiteral("cannot scale frames for a thumbnail"));
-    const int* coefficients = sws_getCoefficients(video::matrixFor(frame->colorspace, frame->height));
-    sws_setColorspaceDetails(sws.get(), coefficients, frame->color_range == AVCOL_RANGE_JPEG ? 1 : 0,
+    const int* coefficients = sws_getCoefficients(video::matrixFor(colorSpaceOf(frame.get()), frame->height));
+    sws_setColorspaceDetails(sws.get(), coefficients, colorRangeOf(frame.get()) == AVCOL_RANGE_JPEG ? 1 : 0,
         coefficients, 1, 0, 1 << 16, 1 << 16);
-    QImage image(size, QImage::Format_RGB888);
-    uint8_t* dst[4] = { image.bits(), nullptr, nullptr, nullptr };
-    int dstStride[4] = { static_cast<int>(image.bytesPerLine()), 0, 0, 0 };
-    sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dstStride);
+    QImage image = scaleToImage(sws.get(), frame.get(), size, QImage::Format_RGB888);
     if (const int rotation = streamRotation(st); rotation != 0)
         image = image.transformed(QTransform().rotate(rotation));
     return image;
