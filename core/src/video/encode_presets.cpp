@@ -54,6 +54,13 @@ bool isRgbFormat(AVPixelFormat format)
     return desc && (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL));
 }
 
+// `value` when FFmpeg names it (checked against the table's size before it becomes an enum),
+// else `unspecified`.
+template <typename Enum> int knownTag(int value, int count, const char* (*name)(Enum), int unspecified)
+{
+    return value >= 0 && value < count && name(static_cast<Enum>(value)) ? value : unspecified;
+}
+
 const char* matrixName(int matrix)
 {
     switch (matrix) {
@@ -111,18 +118,12 @@ EncodedColor encodedColor(
     EncodedColor out;
     out.tags = source;
     // Tags outside FFmpeg's tables (a damaged sidecar, a caller's typo) are written as unspecified.
-    if (out.tags.primaries < 0 || out.tags.primaries >= AVCOL_PRI_NB
-        || !av_color_primaries_name(static_cast<AVColorPrimaries>(out.tags.primaries)))
-        out.tags.primaries = AVCOL_PRI_UNSPECIFIED;
-    if (out.tags.transfer < 0 || out.tags.transfer >= AVCOL_TRC_NB
-        || !av_color_transfer_name(static_cast<AVColorTransferCharacteristic>(out.tags.transfer)))
-        out.tags.transfer = AVCOL_TRC_UNSPECIFIED;
-    if (out.tags.space < 0 || out.tags.space >= AVCOL_SPC_NB
-        || !av_color_space_name(static_cast<AVColorSpace>(out.tags.space)))
-        out.tags.space = AVCOL_SPC_UNSPECIFIED;
-    if (out.tags.range < 0 || out.tags.range >= AVCOL_RANGE_NB
-        || !av_color_range_name(static_cast<AVColorRange>(out.tags.range)))
-        out.tags.range = AVCOL_RANGE_UNSPECIFIED;
+    out.tags.primaries
+        = knownTag(out.tags.primaries, AVCOL_PRI_NB, av_color_primaries_name, AVCOL_PRI_UNSPECIFIED);
+    out.tags.transfer
+        = knownTag(out.tags.transfer, AVCOL_TRC_NB, av_color_transfer_name, AVCOL_TRC_UNSPECIFIED);
+    out.tags.space = knownTag(out.tags.space, AVCOL_SPC_NB, av_color_space_name, AVCOL_SPC_UNSPECIFIED);
+    out.tags.range = knownTag(out.tags.range, AVCOL_RANGE_NB, av_color_range_name, AVCOL_RANGE_UNSPECIFIED);
     if (isRgbFormat(pixFmt)) {
         // RGB (FFV1, PNG, GIF): no matrix; the primaries and transfer still say what the RGB is.
         out.tags.space = AVCOL_SPC_RGB;
