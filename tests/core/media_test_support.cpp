@@ -35,22 +35,24 @@ ProcessResult runProgram(const QString& program, const QStringList& arguments, i
 void ffmpeg(const QStringList& arguments)
 {
     const ProcessResult r = runProgram(QStringLiteral("ffmpeg"),
-        QStringList {QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
-            QStringLiteral("-y")}
+        QStringList { QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
+            QStringLiteral("-y") }
             + arguments);
     if (r.exitCode != 0)
-        throw std::runtime_error("ffmpeg " + arguments.join(QLatin1Char(' ')).toStdString() + " failed: " + r.err.toStdString());
+        throw std::runtime_error(
+            "ffmpeg " + arguments.join(QLatin1Char(' ')).toStdString() + " failed: " + r.err.toStdString());
 }
 
 std::vector<QJsonObject> probeStreams(const QString& path)
 {
     const ProcessResult r = runProgram(QStringLiteral("ffprobe"),
-        {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-count_frames"), QStringLiteral("-show_streams"),
-            QStringLiteral("-of"), QStringLiteral("json"), path});
+        { QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-count_frames"),
+            QStringLiteral("-show_streams"), QStringLiteral("-of"), QStringLiteral("json"), path });
     if (r.exitCode != 0)
         throw std::runtime_error("ffprobe " + path.toStdString() + " failed: " + r.err.toStdString());
     std::vector<QJsonObject> streams;
-    for (const QJsonValue& s : QJsonDocument::fromJson(r.out).object().value(QStringLiteral("streams")).toArray())
+    for (const QJsonValue& s :
+        QJsonDocument::fromJson(r.out).object().value(QStringLiteral("streams")).toArray())
         streams.push_back(s.toObject());
     return streams;
 }
@@ -75,7 +77,8 @@ std::vector<QImage> patternFrames(int count, QSize size, QImage::Format format)
                     && std::abs(y - size.height() / 2) < size.height() / 6;
                 const auto r = static_cast<quint16>(65535.0 * x / std::max(1, size.width() - 1));
                 const auto g = static_cast<quint16>(65535.0 * y / std::max(1, size.height() - 1));
-                const auto b = static_cast<quint16>(square ? 60000 : 65535.0 * ((x + y + 4 * t) % 64) / 63.0 * 0.5);
+                const auto b
+                    = static_cast<quint16>(square ? 60000 : 65535.0 * ((x + y + 4 * t) % 64) / 63.0 * 0.5);
                 const auto a = static_cast<quint16>(square ? 65535 : 40000);
                 line[x] = QRgba64::fromRgba64(r, g, b, a);
             }
