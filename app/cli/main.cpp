@@ -260,8 +260,7 @@ int runTrain(const kinora::core::TrainPackOptions& o)
             o,
             [](const kinora::core::TrainPackProgress& p) {
                 if (p.step % 10 == 0 || p.step == p.total)
-                    std::cerr << "\r" << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss
-                              << " (" << static_cast<int>(p.seconds) << " s)   " << std::flush;
+                    std::cerr << "\r" << p.line << "   " << std::flush;
             },
             [] { return interrupted.load(); });
         if (o.steps > 0)

@@ -1,5 +1,7 @@
 #include "kinora/inference/train_command.h"
 
+#include <cstdio>
+
 #include "kinora/inference/model_manifest.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/trainer.h"
@@ -48,13 +50,33 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
         options,
         [&onProgress](const TrainProgress& p) {
             if (onProgress)
-                onProgress({ p.phase, p.step, p.total, p.loss, p.seconds });
+                onProgress(
+                    { p.phase, p.step, p.total, p.loss, p.learningRate, p.seconds, p.remainingSeconds });
         },
         isCancelled);
     result.stepsRun = trained.stepsRun;
     result.parameters = trained.model.parameterCounts().at("total");
     result.interrupted = isCancelled && isCancelled();
     return result;
+}
+
+std::string describeTrainProgress(const TrainPackProgress& p)
+{
+    const auto duration = [](double seconds) {
+        const auto s = static_cast<long long>(seconds + 0.5);
+        if (s < 120)
+            return std::to_string(s) + " s";
+        if (s < 2 * 3600)
+            return std::to_string((s + 30) / 60) + " min";
+        return std::to_string(s / 3600) + " h " + std::to_string((s % 3600 + 30) / 60) + " min";
+    };
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, " loss %.4f lr %.1e ", p.loss, p.learningRate);
+    std::string line = p.phase + " step " + std::to_string(p.step) + "/" + std::to_string(p.total) + numbers
+        + duration(p.seconds);
+    if (p.step < p.total)
+        line += ", about " + duration(p.remainingSeconds) + " left";
+    return line;
 }
 
 } // namespace kinora::inference

@@ -7,6 +7,8 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
+#include <numbers>
 
 namespace kinora::inference {
 
@@ -21,6 +23,58 @@ std::vector<at::Tensor> parametersOf(std::initializer_list<torch::nn::Module*> m
         for (auto& p : module->parameters())
             params.push_back(p);
     return params;
+}
+
+// The moving average of a parameter list. Its decay ramps up as (1 + n) / (10 + n) over the first
+// updates, so early weights do not linger in it.
+class WeightAverage {
+public:
+    explicit WeightAverage(double decay)
+        : m_decay(decay)
+    {
+    }
+    bool enabled() const { return m_decay > 0; }
+    bool active() const { return !m_shadow.empty(); }
+    int64_t updates() const { return m_updates; }
+    const std::vector<at::Tensor>& shadow() const { return m_shadow; }
+
+    void start(const std::vector<at::Tensor>& params, int64_t updates = 0)
+    {
+        torch::NoGradGuard noGrad;
+        m_shadow.clear();
+        for (const auto& p : params)
+            m_shadow.push_back(p.detach().clone());
+        m_updates = updates;
+    }
+    void update(const std::vector<at::Tensor>& params)
+    {
+        torch::NoGradGuard noGrad;
+        const double n = static_cast<double>(m_updates++);
+        const double d = std::min(m_decay, (1.0 + n) / (10.0 + n));
+        for (size_t i = 0; i < params.size(); ++i)
+            m_shadow[i].mul_(d).add_(params[i].detach(), 1.0 - d);
+    }
+    // Exchanges the parameters' values with the average's.
+    void swap(const std::vector<at::Tensor>& params)
+    {
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < params.size(); ++i) {
+            auto raw = params[i].detach().clone();
+            params[i].detach().copy_(m_shadow[i]);
+            m_shadow[i] = raw;
+        }
+    }
+
+private:
+    double m_decay;
+    int64_t m_updates = 0;
+    std::vector<at::Tensor> m_shadow;
+};
+
+void setLearningRate(torch::optim::AdamW& optimizer, double lr)
+{
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
 // Adam moments as plain tensors, so training state is safetensors like everything else (never
@@ -156,6 +210,18 @@ void fitPreview(ModelManifest& manifest, const at::Tensor& latents, const at::Te
 
 } // namespace
 
+double scheduledLearningRate(double peak, int step, int steps, int warmupSteps, double floor)
+{
+    if (warmupSteps > 0 && step < warmupSteps)
+        return peak * (step + 1) / warmupSteps;
+    const int decaySteps = steps - std::max(0, warmupSteps);
+    if (decaySteps <= 1)
+        return peak;
+    const double progress
+        = std::clamp(static_cast<double>(step - std::max(0, warmupSteps)) / (decaySteps - 1), 0.0, 1.0);
+    return peak * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(std::numbers::pi * progress)));
+}
+
 TrainResult trainNativeModel(const TrainerOptions& o,
     const std::function<void(const TrainProgress&)>& onProgress, const std::function<bool()>& isCancelled)
 {
@@ -186,24 +252,51 @@ TrainResult trainNativeModel(const TrainerOptions& o,
     torch::optim::AdamW optimizer(
         diffusionParams, torch::optim::AdamWOptions(o.learningRate).weight_decay(0.01));
 
+    WeightAverage average(o.emaDecay);
     int step = 0;
     if (resume) {
         SafetensorsFile state(o.output / kTrainingStateFileName);
         step = std::stoi(state.metadata().at("step"));
         loadMoments(vaeOptimizer, vaeParams, "vae.", state, device);
         loadMoments(optimizer, diffusionParams, "diffusion.", state, device);
+        // The pack holds the averaged weights; the raw ones the optimizer was moving are here.
+        if (state.contains("raw.0")) {
+            const auto updates = std::stoll(state.metadata().at("ema_updates"));
+            average.start(diffusionParams, updates);
+            torch::NoGradGuard noGrad;
+            for (size_t i = 0; i < diffusionParams.size(); ++i)
+                diffusionParams[i].detach().copy_(state.load("raw." + std::to_string(i), device));
+        }
     }
     const int total = o.vaeSteps + o.diffusionSteps;
 
     auto checkpoint = [&] {
         if (o.output.empty())
             return;
+        const bool averaged = average.active();
+        if (averaged)
+            average.swap(diffusionParams); // the pack gets the average, the state the raw weights
         saveNativePack(model, o.output);
-        NamedTensors moments;
-        saveMoments(vaeOptimizer, vaeParams, "vae.", moments);
-        saveMoments(optimizer, diffusionParams, "diffusion.", moments);
-        saveSafetensors(o.output / kTrainingStateFileName, moments, { { "step", std::to_string(step) } });
+        NamedTensors state;
+        if (averaged) {
+            for (size_t i = 0; i < average.shadow().size(); ++i)
+                state.emplace_back("raw." + std::to_string(i), average.shadow()[i]);
+            average.swap(diffusionParams);
+        }
+        saveMoments(vaeOptimizer, vaeParams, "vae.", state);
+        saveMoments(optimizer, diffusionParams, "diffusion.", state);
+        saveSafetensors(o.output / kTrainingStateFileName, state,
+            { { "step", std::to_string(step) }, { "ema_updates", std::to_string(average.updates()) } });
     };
+    const auto warmupFor = [&o](int phaseSteps) {
+        return o.warmupSteps >= 0 ? o.warmupSteps : std::min(500, phaseSteps / 20);
+    };
+    const auto learningRateAt = [&](double peak, int phaseStep, int phaseSteps) {
+        return o.schedule == "constant"
+            ? peak
+            : scheduledLearningRate(peak, phaseStep, phaseSteps, warmupFor(phaseSteps));
+    };
+    const int firstStep = step;
 
     const auto schedule = scheduleOf(model.manifest);
     const auto prediction = predictionOf(model.manifest);
@@ -235,6 +328,7 @@ TrainResult trainNativeModel(const TrainerOptions& o,
         auto generator = at::make_generator<at::CPUGeneratorImpl>(o.seed * 0x9E3779B97F4A7C15ull + step);
         auto b = run.batch(step);
         double loss = 0;
+        double learningRate = 0;
         std::string phase;
         if (step < o.vaeSteps) {
             phase = "vae";
@@ -249,6 +343,8 @@ TrainResult trainNativeModel(const TrainerOptions& o,
             vaeOptimizer.zero_grad();
             l.backward();
             torch::nn::utils::clip_grad_norm_(vaeParams, 1.0);
+            learningRate = learningRateAt(o.vaeLearningRate, step, o.vaeSteps);
+            setLearningRate(vaeOptimizer, learningRate);
             vaeOptimizer.step();
             loss = l.item<double>();
             result.lastVaeLoss = loss;
@@ -299,14 +395,24 @@ TrainResult trainNativeModel(const TrainerOptions& o,
             optimizer.zero_grad();
             l.backward();
             torch::nn::utils::clip_grad_norm_(diffusionParams, 1.0);
+            learningRate = learningRateAt(o.learningRate, step - o.vaeSteps, o.diffusionSteps);
+            setLearningRate(optimizer, learningRate);
             optimizer.step();
+            if (average.enabled()) {
+                if (!average.active())
+                    average.start(diffusionParams);
+                else
+                    average.update(diffusionParams);
+            }
             loss = l.item<double>();
             result.lastDiffusionLoss = loss;
         }
         ++result.stepsRun;
-        if (onProgress)
-            onProgress({ phase, step + 1, total, loss,
-                std::chrono::duration<double>(Clock::now() - started).count() });
+        if (onProgress) {
+            const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+            const double pace = seconds / (step + 1 - firstStep);
+            onProgress({ phase, step + 1, total, loss, learningRate, seconds, pace * (total - step - 1) });
+        }
         if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0 && step + 1 < total) {
             ++step;
             checkpoint();
@@ -318,6 +424,8 @@ TrainResult trainNativeModel(const TrainerOptions& o,
     for (auto& [role, module] : model.components())
         module->eval();
     checkpoint();
+    if (average.active())
+        average.swap(diffusionParams); // the model returned is the pack's: the average
     return result;
 }
 

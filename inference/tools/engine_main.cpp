@@ -41,8 +41,7 @@ int runTrain(const kinora::inference::TrainPackOptions& o)
         o,
         [](const TrainPackProgress& p) {
             if (p.step % 10 == 0 || p.step == p.total)
-                std::cerr << "\r" << p.phase << " step " << p.step << "/" << p.total << " loss " << p.loss
-                          << " (" << static_cast<int>(p.seconds) << " s)   " << std::flush;
+                std::cerr << "\r" << describeTrainProgress(p) << "   " << std::flush;
         },
         [] { return g_interrupted.load(); });
     if (o.steps == 0) {

@@ -26,6 +26,7 @@ struct TrainPackProgress {
     int total = 0;
     double loss = 0;
     double seconds = 0;
+    std::string line; // the engine's progress line: step, loss, learning rate, time, time left
 };
 
 struct TrainPackResult {

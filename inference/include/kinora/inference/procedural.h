@@ -1,8 +1,11 @@
 #pragma once
-// Procedural training clips for the native family: a coloured shape moving across a plain
-// background, with its caption from a small grammar ("a big red circle moving left fast on a blue
-// background"). Rendered with tensor operations, so the same code runs on the GPU when training does.
-// No footage and no dataset download: the default model learns from this alone.
+// Procedural training clips for the native family: one or two coloured shapes moving (or standing
+// still) over a plain, gradient or textured background, each clip with its caption from a small
+// grammar ("a small red star moving quickly up-left and a cyan circle standing still on an orange
+// gradient background"). Rendered with tensor operations, so the same code runs on the GPU when
+// training does. No footage and no dataset download: the default model learns from this alone.
+// The grammar, the sizes and speeds in pixels and the held-out combinations are described in
+// docs/architecture.md ("Procedural data"); the held-out table itself lives in procedural.cpp only.
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
@@ -14,31 +17,91 @@
 
 namespace kinora::inference {
 
-struct ClipSpec {
-    std::string shape = "square"; // square | circle | triangle | diamond
+// One object of a scene: its words, and where its centre starts.
+struct ObjectSpec {
+    std::string shape = "square"; // one of proceduralShapes()
     std::string colour = "red"; // one of proceduralColours()
-    std::string background = "blue";
-    std::string direction = "right"; // left | right | up | down
-    std::string speed = "slow"; // slow | fast
-    std::string size = "small"; // small | big
-    // Where the path passes at the clip's middle frame, as a fraction of the frame (0.5 = centre),
-    // across the motion; along the motion the path is centred on the frame.
-    double lane = 0.5;
+    std::string size; // "" (medium) | small | large
+    std::string speed; // "" (medium) | slowly | quickly
+    std::string direction; // "" (standing still) | one of proceduralDirections()
+    // The centre at the first frame, as a fraction of the frame's width and height.
+    double x = 0.5, y = 0.5;
+};
 
+struct SceneSpec {
+    std::vector<ObjectSpec> objects; // 1 or 2, drawn in this order (the second over the first)
+    std::string background = "blue"; // one of proceduralColours()
+    std::string backgroundStyle = "plain"; // plain | gradient | textured
+    // Objects reflect off the edges of the frame (training); false: they move straight on and may
+    // leave it, so evaluation scenes choose starts whose whole path stays inside.
+    bool bounce = true;
+    uint64_t textureSeed = 0; // the textured background's pattern
+
+    // The scene in the grammar; throws std::invalid_argument for a word outside it.
     std::string caption() const;
+};
+
+// A colour/shape/direction combination training never sees (standing-still objects are never held
+// out: the held-out question is whether words compose into an unseen motion).
+struct HeldOut {
+    std::string colour, shape, direction;
+};
+
+// A point in pixels (x right, y down; pixel (i, j) covers [j, j + 1) x [i, i + 1)).
+struct PixelPoint {
+    double x = 0, y = 0;
 };
 
 const std::vector<std::string>& proceduralColours();
 const std::vector<std::string>& proceduralShapes();
 const std::vector<std::string>& proceduralDirections();
+const std::vector<std::string>& proceduralBackgroundStyles();
 // RGB in [0, 1] of a colour name; throws std::invalid_argument for an unknown name.
 std::vector<double> colourValue(const std::string& name);
 
-// RGB [3, frames, height, width] in [0, 1], anti-aliased edges.
-at::Tensor renderClip(const ClipSpec& spec, int frames, int height, int width,
+const std::vector<HeldOut>& heldOutCombinations();
+bool isHeldOut(const ObjectSpec& object);
+
+// An object's half-size (a square's half side, a circle's radius) in pixels: small, medium and
+// large are 0.10, 0.14 and 0.19 of the frame's shorter side.
+double objectHalfSize(const ObjectSpec& object, int height, int width);
+// How far its pixels reach from its centre along x or y (triangle and star are drawn larger than
+// the half-size so that every shape covers a similar area), not counting the anti-aliased edge.
+double objectReach(const ObjectSpec& object, int height, int width);
+// Pixels per frame: slowly, medium and quickly are 0.02, 0.03 and 0.045 of the shorter side (the
+// same along diagonals); 0 standing still.
+double objectSpeed(const ObjectSpec& object, int height, int width);
+// Unit vector of a direction word in pixel axes (up = towards row 0 = negative y); "" gives 0.
+PixelPoint directionVector(const std::string& direction);
+// The centre travels within [reach + 1, side - reach - 1] pixels on each axis when it bounces, so
+// an object stays whole in the frame; the start is folded into that range too.
+double objectMargin(const ObjectSpec& object, int height, int width);
+
+// The object's centre at each of `frames` frames, in pixels: a straight line from its start, or
+// with `bounce`, reflected at the margin on each axis.
+std::vector<PixelPoint> objectTrack(const ObjectSpec& object, bool bounce, int frames, int height, int width);
+
+// RGB [3, frames, height, width] in [0, 1], anti-aliased edges (one-pixel signed-distance ramp).
+// Deterministic: the same spec gives the same pixels on every call and device.
+at::Tensor renderScene(const SceneSpec& scene, int frames, int height, int width,
     const c10::Device& device = c10::Device(c10::kCPU));
 
-// A random clip description (object and background colours differ).
-ClipSpec randomClipSpec(std::mt19937_64& rng);
+// How randomSceneSpec draws.
+struct SceneSampling {
+    // false: training (bounce, any start, never a held-out object); true: evaluation (no bounce, a
+    // start from which the whole path stays inside a `frames` x `height` x `width` clip).
+    bool evaluation = false;
+    // Evaluation only: every object a held-out combination (never standing still); false: none is.
+    bool heldOut = false;
+    int frames = 16, height = 64, width = 64;
+    double twoObjects = 0.3; // probability of a second object
+    double standingStill = 0.1; // probability an object stands still
+    double gradient = 0.25, textured = 0.25; // probabilities of the background styles (else plain)
+};
+
+// A random scene: objects never have the background's colour, two objects differ in colour or
+// shape. In evaluation, a speed whose path cannot fit the clip is not drawn (a slower one is); if
+// none fits, std::invalid_argument.
+SceneSpec randomSceneSpec(std::mt19937_64& rng, const SceneSampling& how = {});
 
 } // namespace kinora::inference

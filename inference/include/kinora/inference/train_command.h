@@ -25,8 +25,14 @@ struct TrainPackProgress {
     int step = 0;
     int total = 0;
     double loss = 0;
+    double learningRate = 0;
     double seconds = 0;
+    double remainingSeconds = 0;
 };
+
+// The progress line both command lines print: "diffusion step 120/2000 loss 0.412 lr 4.9e-04
+// 96 s, about 25 min left".
+std::string describeTrainProgress(const TrainPackProgress& progress);
 
 struct TrainPackResult {
     int stepsRun = 0;

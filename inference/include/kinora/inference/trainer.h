@@ -31,6 +31,13 @@ struct TrainerOptions {
     double learningRate = 5e-4;
     double klWeight = 1e-4;
     double textDropout = 0.1; // share of samples trained with the empty prompt
+    // Each phase's learning rate rises linearly over `warmupSteps` (< 0: 5% of the phase, at most
+    // 500) and then follows a cosine down to 10% of its peak; "constant" keeps the peak throughout.
+    std::string schedule = "cosine";
+    int warmupSteps = -1;
+    // Exponential moving average of the denoiser's and text encoder's weights (0: none): the pack
+    // holds the averaged weights, the training state the raw ones, so a resumed run is exact.
+    double emaDecay = 0.999;
     uint64_t seed = 0;
     int width = 0, height = 0, frames = 0; // clip size; 0: the config's defaults
     // > frames: clips are rendered this long and a random window of `frames` is cut from each, so
@@ -47,7 +54,9 @@ struct TrainProgress {
     int step = 0; // 1-based within all steps (VAE steps first)
     int total = 0;
     double loss = 0;
+    double learningRate = 0; // this step's
     double seconds = 0; // since this run started
+    double remainingSeconds = 0; // estimated from this run's pace
 };
 
 struct TrainResult {
@@ -60,6 +69,10 @@ struct TrainResult {
 TrainResult trainNativeModel(const TrainerOptions& options,
     const std::function<void(const TrainProgress&)>& onProgress = {},
     const std::function<bool()>& isCancelled = {});
+
+// The learning rate at `step` (0-based) of a phase of `steps` steps: linear warm-up over
+// `warmupSteps`, then a cosine from `peak` down to `floor` × `peak` at the phase's last step.
+double scheduledLearningRate(double peak, int step, int steps, int warmupSteps, double floor = 0.1);
 
 inline constexpr const char* kTrainingStateFileName = "training-state.safetensors";
 

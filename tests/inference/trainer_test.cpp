@@ -1,0 +1,96 @@
+// The trainer's optimizer schedule and weight average, and that a run cut in two resumes exactly.
+
+#include "kinora/inference/safetensors.h"
+#include "kinora/inference/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <torch/torch.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+using namespace kinora::inference;
+namespace fs = std::filesystem;
+
+TEST(TrainerSchedule, WarmsUpLinearlyThenFollowsACosineToTheFloor)
+{
+    const double peak = 1e-3;
+    EXPECT_DOUBLE_EQ(scheduledLearningRate(peak, 0, 100, 10), peak / 10);
+    EXPECT_DOUBLE_EQ(scheduledLearningRate(peak, 4, 100, 10), peak / 2);
+    EXPECT_DOUBLE_EQ(scheduledLearningRate(peak, 9, 100, 10), peak);
+    EXPECT_DOUBLE_EQ(scheduledLearningRate(peak, 10, 100, 10), peak) << "the cosine starts at the peak";
+    EXPECT_NEAR(scheduledLearningRate(peak, 99, 100, 10), 0.1 * peak, 1e-12) << "and ends at the floor";
+    EXPECT_NEAR(scheduledLearningRate(peak, 10 + 89 / 2, 100, 10), 0.55 * peak, 0.02 * peak) << "half way";
+    double previous = peak;
+    for (int step = 10; step < 100; ++step) {
+        const double lr = scheduledLearningRate(peak, step, 100, 10);
+        EXPECT_LE(lr, previous + 1e-15) << step;
+        previous = lr;
+    }
+    EXPECT_DOUBLE_EQ(scheduledLearningRate(peak, 0, 1, 0), peak) << "a one-step phase runs at the peak";
+    EXPECT_NEAR(scheduledLearningRate(peak, 0, 50, 0, 0.0), peak, 1e-12) << "no warm-up";
+}
+
+namespace {
+
+TrainerOptions tinyRun(const fs::path& output)
+{
+    TrainerOptions o;
+    o.config = "tiny";
+    o.vaeSteps = 2;
+    o.diffusionSteps = 6;
+    o.batch = 1;
+    o.width = 16;
+    o.height = 16;
+    o.frames = 4;
+    o.seed = 5;
+    o.warmupSteps = 2;
+    o.emaDecay = 0.9;
+    o.output = output;
+    return o;
+}
+
+std::map<std::string, at::Tensor> tensorsOf(const fs::path& file)
+{
+    SafetensorsFile f(file);
+    std::map<std::string, at::Tensor> out;
+    for (const auto& name : f.names())
+        out[name] = f.load(name);
+    return out;
+}
+
+} // namespace
+
+TEST(TrainerResume, ARunCutInTwoEndsWhereAnUncutRunDoes)
+{
+    const fs::path root = fs::temp_directory_path() / ("kinora-trainer-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    trainNativeModel(tinyRun(root / "whole"));
+
+    int steps = 0;
+    const auto cut = trainNativeModel(
+        tinyRun(root / "cut"), [&steps](const TrainProgress&) { ++steps; },
+        [&steps] { return steps >= 5; }); // stops after 3 of the 6 diffusion steps: a checkpoint
+    EXPECT_EQ(cut.stepsRun, 5);
+    const auto state = tensorsOf(root / "cut" / kTrainingStateFileName);
+    EXPECT_TRUE(state.count("raw.0")) << "the raw weights the average hides are in the training state";
+    const auto resumed = trainNativeModel(tinyRun(root / "cut"));
+    EXPECT_EQ(resumed.stepsRun, 3);
+
+    const auto whole = tensorsOf(root / "whole" / "denoiser.safetensors");
+    const auto again = tensorsOf(root / "cut" / "denoiser.safetensors");
+    ASSERT_EQ(whole.size(), again.size());
+    for (const auto& [name, tensor] : whole)
+        EXPECT_TRUE(torch::equal(tensor, again.at(name))) << name;
+
+    // The pack holds the average, which is not the last raw weights.
+    const auto finalState = tensorsOf(root / "whole" / kTrainingStateFileName);
+    double difference = 0;
+    size_t i = 0;
+    for (const auto& p : resumed.model.denoiser->parameters())
+        difference += (p - finalState.at("raw." + std::to_string(i++))).abs().sum().item<double>();
+    EXPECT_GT(difference, 0.0);
+    fs::remove_all(root);
+}
