@@ -131,12 +131,16 @@ public:
         Batch b;
         std::vector<at::Tensor> clips;
         for (int i = 0; i < m_o.batch; ++i) {
-            const auto spec = m_o.clips.empty() ? randomClipSpec(rng)
-                                                : m_o.clips[(step * m_o.batch + i) % m_o.clips.size()];
             const int rendered = std::max(m_frames, m_o.clipFrames);
+            SceneSampling how; // training: bounce, any start, never a held-out combination
+            how.frames = rendered;
+            how.height = m_height;
+            how.width = m_width;
+            const auto spec = m_o.clips.empty() ? randomSceneSpec(rng, how)
+                                                : m_o.clips[(step * m_o.batch + i) % m_o.clips.size()];
             const int start = std::uniform_int_distribution<int>(0, rendered - m_frames)(rng);
             clips.push_back(
-                renderClip(spec, rendered, m_height, m_width, m_device).narrow(1, start, m_frames) * 2 - 1);
+                renderScene(spec, rendered, m_height, m_width, m_device).narrow(1, start, m_frames) * 2 - 1);
             const bool drop = std::uniform_real_distribution<double>(0, 1)(rng) < m_o.textDropout;
             b.captions.push_back(drop ? std::string() : spec.caption());
         }

@@ -41,7 +41,7 @@ at::Tensor meanColourOf(const at::Tensor& clip, const at::Tensor& known)
 
 // A tiny pack trained on the CPU on one clip only (cut into windows of the config's frames when
 // `clipFrames` is longer). Steps and seed can be changed through the environment when exploring.
-NativeModel overfitTinyPack(const ClipSpec& spec, int clipFrames, int diffusionSteps, int seed)
+NativeModel overfitTinyPack(const SceneSpec& spec, int clipFrames, int diffusionSteps, int seed)
 {
     TrainerOptions options;
     options.config = "tiny";
@@ -67,15 +67,19 @@ NativeModel overfitTinyPack(const ClipSpec& spec, int clipFrames, int diffusionS
 
 TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
 {
-    ClipSpec spec;
-    spec.shape = "square";
-    spec.colour = "yellow";
+    // A square of 9 pixels crossing the middle of the frame from x = 11 to 21 (its path is centred).
+    ObjectSpec square;
+    square.shape = "square";
+    square.colour = "yellow";
+    square.direction = "right";
+    square.speed = "quickly";
+    square.x = 0.3425;
+    SceneSpec spec;
+    spec.objects = { square };
     spec.background = "blue";
-    spec.direction = "right";
-    spec.speed = "fast";
-    spec.size = "small";
+    spec.bounce = false;
     const int frames = 8, size = 32;
-    const auto clip = renderClip(spec, frames, size, size);
+    const auto clip = renderScene(spec, frames, size, size);
 
     auto model = overfitTinyPack(spec, frames, 800, 7);
 
@@ -139,13 +143,17 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
 // made 16 frames long in three windows, its colour must not jump where a window starts.
 TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
 {
-    ClipSpec spec;
-    spec.shape = "circle";
-    spec.colour = "orange";
+    // A circle of radius 4.5 pixels going down the middle of the frame from y = 5.2 to 26.8.
+    ObjectSpec circle;
+    circle.shape = "circle";
+    circle.colour = "orange";
+    circle.direction = "down";
+    circle.speed = "quickly";
+    circle.y = 0.1625;
+    SceneSpec spec;
+    spec.objects = { circle };
     spec.background = "purple";
-    spec.direction = "down";
-    spec.speed = "slow";
-    spec.size = "small";
+    spec.bounce = false;
     const int window = 8, size = 32;
 
     auto model = overfitTinyPack(spec, 2 * window, 500, 8);
@@ -179,7 +187,7 @@ TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
         EXPECT_LE(change[seam].item<double>(), inside + 2.0 / 255);
     }
     // The clip did not drift either: the last frames' mean colour is the clip's.
-    const auto truth = renderClip(spec, 2 * window, size, size).mean({ 2, 3 });
+    const auto truth = renderScene(spec, 2 * window, size, size).mean({ 2, 3 });
     std::cout
         << "mean colour error of the last frame: "
         << (mean.select(1, 2 * window - 1) - truth.select(1, 2 * window - 1)).abs().amax().item<double>()

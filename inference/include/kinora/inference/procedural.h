@@ -73,8 +73,8 @@ double objectReach(const ObjectSpec& object, int height, int width);
 double objectSpeed(const ObjectSpec& object, int height, int width);
 // Unit vector of a direction word in pixel axes (up = towards row 0 = negative y); "" gives 0.
 PixelPoint directionVector(const std::string& direction);
-// The centre travels within [reach + 1, side - reach - 1] pixels on each axis when it bounces, so
-// an object stays whole in the frame; the start is folded into that range too.
+// With bounce the centre travels within [margin, side - margin] pixels on each axis (margin =
+// reach + 1), so the object stays whole in the frame; a start outside is folded into that range.
 double objectMargin(const ObjectSpec& object, int height, int width);
 
 // The object's centre at each of `frames` frames, in pixels: a straight line from its start, or

@@ -43,7 +43,7 @@ struct TrainerOptions {
     // > frames: clips are rendered this long and a random window of `frames` is cut from each, so
     // the model sees objects mid-path and learns to continue motion from any known frames.
     int clipFrames = 0;
-    std::vector<ClipSpec> clips; // non-empty: train on these only (tests overfit one on purpose)
+    std::vector<SceneSpec> clips; // non-empty: train on these only (tests overfit one on purpose)
     std::string device = "cpu"; // cpu | cuda
     std::filesystem::path output; // empty: no checkpoints
     int checkpointEvery = 0; // steps between checkpoints; 0: at the end only
