@@ -22,7 +22,8 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
         options,
         [&onProgress](const inference::TrainPackProgress& p) {
             if (onProgress)
-                onProgress({ p.phase, p.step, p.total, p.loss, p.seconds, inference::describeTrainProgress(p) });
+                onProgress(
+                    { p.phase, p.step, p.total, p.loss, p.seconds, inference::describeTrainProgress(p) });
         },
         isCancelled);
     return { r.stepsRun, r.resumed, r.interrupted, r.parameters };
