@@ -3,6 +3,7 @@
 // writes outputs that need no image library.
 
 #include "kinora/inference/bench.h"
+#include "kinora/inference/model_eval.h"
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
@@ -150,6 +151,40 @@ int runSample(const SampleOptions& o)
     return 0;
 }
 
+struct EvalCommand {
+    std::string model;
+    std::string device = "auto";
+    kinora::inference::ModelEvalOptions options;
+};
+
+// Text-to-video accuracy on seen and held-out captions; the table goes to stdout.
+int runEval(const EvalCommand& c)
+{
+    using namespace kinora::inference;
+    std::string modelDir = c.model;
+    if (modelDir.empty() && std::getenv("KINORA_MODEL") != nullptr)
+        modelDir = std::getenv("KINORA_MODEL");
+    if (modelDir.empty()) {
+        std::cerr << "kinora-engine eval: no model: pass --model DIR or set KINORA_MODEL\n";
+        return kExitRuntime;
+    }
+    const auto device = resolveDevice(parseDevicePreference(c.device));
+    auto model = loadNativePack(modelDir, c10::Device(device), resolvePrecision(Precision::Auto, device));
+    std::signal(SIGINT, [](int) { g_interrupted = true; });
+    try {
+        const auto report = evaluateTextToVideo(
+            model, c.options,
+            [](int done, int total) { std::cerr << "\rclip " << done << "/" << total << std::flush; },
+            [] { return g_interrupted.load(); });
+        std::cerr << "\n";
+        std::cout << formatEvalReport(report);
+        return 0;
+    } catch (const PipelineCancelled&) {
+        std::cerr << "\nkinora-engine eval: interrupted\n";
+        return kExitInterrupted;
+    }
+}
+
 int runInfo(const std::string& dir)
 {
     const auto model = kinora::inference::loadNativePack(dir);
@@ -203,7 +238,8 @@ int runBenchCommand(const BenchCommand& c)
 
 int main(int argc, char** argv)
 {
-    CLI::App app { "Kinora's diffusion engine without the app: train, bench, sample.", "kinora-engine" };
+    CLI::App app { "Kinora's diffusion engine without the app: train, bench, sample, eval.",
+        "kinora-engine" };
     app.set_version_flag("--version", [] {
         const auto info = kinora::inference::runtimeInfo();
         return std::string("kinora-engine ") + kinora::kVersion + " (LibTorch " + info.libtorchVersion
@@ -255,6 +291,18 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({ "auto", "fp32", "bf16", "fp16" }));
     sampleCmd->add_flag("-y", sample.overwrite, "replace an existing output");
     sampleCmd->callback([&chosen] { chosen = "sample"; });
+    EvalCommand eval;
+    auto* evalCmd = app.add_subcommand(
+        "eval", "text-to-video accuracy (colour, shape, direction, flicker) on seen and held-out captions");
+    evalCmd->add_option("--model", eval.model, "model pack folder (default: $KINORA_MODEL)");
+    evalCmd->add_option("--clips", eval.options.clips, "clips per group (default: 20)")
+        ->check(CLI::Range(1, 100000));
+    evalCmd->add_option("--steps", eval.options.steps, "denoising steps (default: the pack's)")
+        ->check(CLI::PositiveNumber);
+    evalCmd->add_option("--seed", eval.options.seed, "seed of the captions and the noise");
+    evalCmd->add_option("--device", eval.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    evalCmd->callback([&chosen] { chosen = "eval"; });
     BenchCommand bench;
     auto* benchCmd = app.add_subcommand("bench",
         "benchmark the denoiser and the sampling loop: forward time, loop overhead, peak memory, cancel "
@@ -303,6 +351,8 @@ int main(int argc, char** argv)
             return runSample(sample);
         if (chosen == "bench")
             return runBenchCommand(bench);
+        if (chosen == "eval")
+            return runEval(eval);
     } catch (const std::exception& e) {
         std::cerr << "kinora-engine " << chosen << ": " << e.what() << "\n";
         return kExitRuntime;

@@ -153,3 +153,23 @@ TEST(EngineCli, BenchPrintsItsFiguresAsJson)
     EXPECT_EQ(run.at("cancel_latency_ms").size(), 3u);
     EXPECT_GT(run.at("cancel_latency_max_ms").get<double>(), 0.0);
 }
+
+TEST(EngineCli, EvalPrintsTheSeenAndHeldOutTable)
+{
+    const auto dir
+        = std::filesystem::temp_directory_path() / ("kinora-engine-eval-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto pack = (dir / "pack").string();
+    ASSERT_EQ(
+        runProcess(KINORA_ENGINE_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", pack }).exitCode,
+        0);
+    const auto r = runProcess(
+        KINORA_ENGINE_PATH, { "eval", "--model", pack, "--clips", "2", "--steps", "2", "--device", "cpu" });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("seen"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("held-out"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("clip 4/4"), std::string::npos) << "progress on stderr: " << r.err;
+    EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, { "eval", "--model", pack, "--clips", "0" }).exitCode, 2);
+    EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, { "eval", "--model", (dir / "none").string() }).exitCode, 1);
+    std::filesystem::remove_all(dir);
+}

@@ -2,7 +2,9 @@
 // perfectly, and an untrained model's output about as well as guessing.
 
 #include "kinora/inference/evaluation.h"
+#include "kinora/inference/model_eval.h"
 #include "kinora/inference/native_model.h"
+#include "kinora/inference/pipeline.h"
 #include "kinora/inference/tasks.h"
 
 #include <gtest/gtest.h>
@@ -103,4 +105,37 @@ TEST(Evaluation, ReadsAnUntrainedModelAboutAsWellAsGuessing)
     EXPECT_LE(all.rate(all.colour), 0.35);
     EXPECT_LE(all.rate(all.shape), 0.55);
     EXPECT_LE(all.rate(all.direction), 0.35);
+}
+
+TEST(ModelEvaluation, ScoresSeenAndHeldOutGroupsReproducibly)
+{
+    auto model = createNativeModel("tiny", 3);
+    ModelEvalOptions options;
+    options.clips = 3;
+    options.steps = 2;
+    options.seed = 4;
+    int calls = 0;
+    const auto report = evaluateTextToVideo(model, options, [&calls](int done, int total) {
+        EXPECT_EQ(done, ++calls);
+        EXPECT_EQ(total, 6);
+    });
+    EXPECT_EQ(calls, 6);
+    EXPECT_EQ(report.seen.clips, 3);
+    EXPECT_EQ(report.heldOut.clips, 3);
+    EXPECT_EQ(report.steps, 2);
+    EXPECT_EQ(report.frames, model.manifest.defaults.frames);
+    EXPECT_GT(report.secondsPerClip, 0.0);
+    for (const auto* g : { &report.seen, &report.heldOut })
+        for (const double rate : { g->colour, g->shape, g->direction }) {
+            EXPECT_GE(rate, 0.0);
+            EXPECT_LE(rate, 1.0);
+        }
+    const auto again = evaluateTextToVideo(model, options); // without a progress callback
+    EXPECT_EQ(again.seen.flicker, report.seen.flicker) << "the same seed draws the same captions and noise";
+    EXPECT_EQ(again.heldOut.flicker, report.heldOut.flicker);
+    EXPECT_EQ(again.heldOut.shape, report.heldOut.shape);
+    const auto table = formatEvalReport(report);
+    EXPECT_NE(table.find("held-out"), std::string::npos) << table;
+    EXPECT_NE(table.find("s per clip"), std::string::npos) << table;
+    EXPECT_THROW(evaluateTextToVideo(model, options, {}, [] { return true; }), PipelineCancelled);
 }

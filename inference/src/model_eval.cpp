@@ -1,0 +1,86 @@
+#include "kinora/inference/model_eval.h"
+
+#include "kinora/inference/evaluation.h"
+#include "kinora/inference/pipeline.h"
+#include "kinora/inference/procedural.h"
+#include "kinora/inference/tasks.h"
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+namespace kinora::inference {
+
+ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& o,
+    const std::function<void(int, int)>& onClip, const std::function<bool()>& isCancelled)
+{
+    if (o.clips <= 0)
+        throw std::invalid_argument("evaluation needs at least one clip per group");
+    for (auto& [role, module] : model.components())
+        module->eval(); // a freshly created model is in training mode (dropout)
+    const auto& d = model.manifest.defaults;
+    ModelEvalReport report;
+    report.frames = d.frames;
+    report.width = d.width;
+    report.height = d.height;
+    std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ull + 17);
+    const int total = 2 * o.clips;
+    int done = 0;
+    double seconds = 0;
+    for (const bool heldOut : { false, true }) {
+        GroupScore& group = heldOut ? report.heldOut : report.seen;
+        for (int i = 0; i < o.clips; ++i) {
+            if (isCancelled && isCancelled())
+                throw PipelineCancelled();
+            SceneSampling how;
+            how.evaluation = true;
+            how.heldOut = heldOut;
+            how.twoObjects = 0; // the scorer reads one object
+            how.frames = d.frames;
+            how.height = d.height;
+            how.width = d.width;
+            const SceneSpec scene = randomSceneSpec(rng, how);
+            TaskOptions options;
+            options.prompt = scene.caption();
+            options.steps = o.steps;
+            options.guidance = o.guidance;
+            options.seed = o.seed + static_cast<uint64_t>(done);
+            const auto started = std::chrono::steady_clock::now();
+            const auto made = generateVideo(model, options, d.frames, {}, {});
+            seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            report.steps = made.resolved.steps;
+            const ClipScore score = scoreClip(made.video, scene);
+            group.colour += score.colour;
+            group.shape += score.shape;
+            group.direction += score.direction;
+            group.flicker += score.flicker;
+            ++group.clips;
+            ++done;
+            if (onClip)
+                onClip(done, total);
+        }
+        group.colour /= group.clips;
+        group.shape /= group.clips;
+        group.direction /= group.clips;
+        group.flicker /= group.clips;
+    }
+    report.secondsPerClip = seconds / total;
+    return report;
+}
+
+std::string formatEvalReport(const ModelEvalReport& r)
+{
+    char line[160];
+    std::string text = "text-to-video, " + std::to_string(r.frames) + " frames at " + std::to_string(r.width)
+        + "x" + std::to_string(r.height) + ", " + std::to_string(r.steps) + " steps\n";
+    text += "group      clips  colour  shape  direction  flicker/255\n";
+    for (const auto& [name, g] : { std::pair { "seen", r.seen }, std::pair { "held-out", r.heldOut } }) {
+        std::snprintf(line, sizeof line, "%-9s %6d %6.0f%% %5.0f%% %9.0f%% %11.2f\n", name, g.clips,
+            100 * g.colour, 100 * g.shape, 100 * g.direction, g.flicker);
+        text += line;
+    }
+    std::snprintf(line, sizeof line, "%.1f s per clip\n", r.secondsPerClip);
+    return text + line;
+}
+
+} // namespace kinora::inference
