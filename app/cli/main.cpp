@@ -7,6 +7,7 @@
 #include "kinora/core/engine_bench.h"
 #include "kinora/core/engine_info.h"
 #include "kinora/core/image_sequence.h"
+#include "kinora/core/model_eval.h"
 #include "kinora/core/model_training.h"
 #include "media_commands.h"
 
@@ -50,17 +51,6 @@ void installInterruptHandler()
     action.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &action, nullptr);
 }
-
-struct Planned {
-    const char* name;
-    const char* description;
-};
-
-// Subcommands of the contract that are not built yet. They parse, then say so and exit 2 rather than
-// pretend to work.
-constexpr Planned kPlanned[] = {
-    { "eval", "measure a model pack's quality" },
-};
 
 // What the diffusion subcommands parse, in CLI11's types; becomes a DiffusionJobRequest.
 struct DiffusionOptions {
@@ -283,6 +273,33 @@ int runTrain(const kinora::core::TrainPackOptions& o)
     }
 }
 
+// Progress on stderr, the tables (or JSON) on stdout.
+int runEval(const kinora::core::ModelEvalRequest& request, bool json)
+{
+    installInterruptHandler();
+    try {
+        const auto report = kinora::core::evaluateModelPack(
+            request,
+            [](const kinora::core::ModelEvalProgress& p) {
+                std::cerr << "\r" << p.stage.toStdString() << " clip " << p.done << "/" << p.total << "   "
+                          << (p.done == p.total ? "\n" : "") << std::flush;
+            },
+            [] { return interrupted.load(); });
+        std::cout << (json ? kinora::core::modelEvalReportJson(report)
+                           : kinora::core::formatModelEvalReport(report));
+        return 0;
+    } catch (const kinora::core::JobCancelled&) {
+        std::cerr << "\nkinora-cli eval: interrupted\n";
+        return kExitInterrupted;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "kinora-cli eval: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "kinora-cli eval: " << e.what() << "\n";
+        return kExitRuntime;
+    }
+}
+
 int runBench(kinora::core::EngineBenchOptions o, const std::string& size)
 {
     if (!size.empty()) { // checked by kSizeValidator
@@ -405,6 +422,10 @@ int main(int argc, char** argv)
     trainCmd->add_option("--checkpoint-every", train.checkpointEvery, "steps between checkpoints");
     trainCmd->add_option("--device", train.device, "auto, cpu or cuda")
         ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    trainCmd
+        ->add_option(
+            "--precision", train.precision, "auto (bf16 autocast on CUDA, fp32 on CPU), fp32 or bf16")
+        ->check(CLI::IsMember({ "auto", "fp32", "bf16" }));
     trainCmd->add_option("--seed", train.seed, "seed of the weights and the training data");
     trainCmd->add_option("-o,--output", train.output, "model pack folder")->required();
     trainCmd->add_flag("-y", train.overwrite, "replace an existing finished pack");
@@ -427,11 +448,32 @@ int main(int argc, char** argv)
     benchCmd->add_flag("--json", bench.json, "print JSON");
     choose(benchCmd);
 
-    for (const auto& planned : kPlanned) {
-        auto* sub = app.add_subcommand(planned.name, planned.description);
-        sub->allow_extras();
-        choose(sub);
-    }
+    kinora::core::ModelEvalRequest eval;
+    std::string evalModel, evalDevice = "auto";
+    bool evalJson = false;
+    auto* evalCmd = app.add_subcommand("eval",
+        "measure a model pack: text-to-video on seen and held-out captions, inpainting and "
+        "interpolation on held-out clips beside classical baselines");
+    evalCmd->add_option(
+        "--model", evalModel, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
+    evalCmd->add_option("--clips", eval.clips, "text-to-video clips per group (default 20; 0: skip)")
+        ->check(CLI::NonNegativeNumber);
+    evalCmd
+        ->add_option("--restoration-clips", eval.restorationClips,
+            "clips for inpainting and for interpolation (default 10; 0: skip)")
+        ->check(CLI::NonNegativeNumber);
+    evalCmd->add_option("--steps", eval.steps, "denoising steps (default: the pack's)")
+        ->check(CLI::PositiveNumber);
+    evalCmd->add_option("--seed", eval.seed, "seed of the scenes and the noise (default 0)");
+    evalCmd->add_option("--device", evalDevice, "auto, cpu or cuda")
+        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    std::string evalSheet;
+    evalCmd->add_option("--sheet", evalSheet,
+        "write a contact sheet (PNG) of the first text-to-video clips of each group, with what was read");
+    evalCmd->add_option("--sheet-clips", eval.sheetClips, "clips per group on the sheet (default 8)")
+        ->check(CLI::PositiveNumber);
+    evalCmd->add_flag("--json", evalJson, "print JSON");
+    choose(evalCmd);
 
     try {
         app.parse(argc, argv);
@@ -468,6 +510,8 @@ int main(int argc, char** argv)
         return runTrain(train);
     if (chosen == "bench")
         return runBench(bench, benchSize);
-    std::cerr << "kinora-cli " << chosen << ": not built yet in this version of Kinora\n";
-    return kExitUsage;
+    eval.modelDir = QString::fromStdString(evalModel);
+    eval.device = QString::fromStdString(evalDevice);
+    eval.sheet = QString::fromStdString(evalSheet);
+    return runEval(eval, evalJson);
 }

@@ -50,6 +50,8 @@ ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& 
             seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             report.steps = made.resolved.steps;
             const ClipScore score = scoreClip(made.video, scene);
+            if (o.onClipMade)
+                o.onClipMade({ scene, heldOut, made.video, score });
             group.colour += score.colour;
             group.shape += score.shape;
             group.direction += score.direction;

@@ -51,14 +51,86 @@ TEST(Cli, UnknownSubcommandOrNoneIsAUsageError)
     EXPECT_EQ(runProcess(KINORA_CLI_PATH, { "--no-such-flag" }).exitCode, 2);
 }
 
-TEST(Cli, UnbuiltSubcommandsSaySoAndPrintNothingOnStdout)
+// The whole evaluation on an untrained tiny pack: every table filled, the model's numbers and the
+// baselines' finite and in range, the interpolation scored on in-between frames only.
+TEST(Cli, EvalScoresTextToVideoInpaintingAndInterpolation)
 {
-    for (const char* sub : { "eval" }) {
-        const auto r = runProcess(KINORA_CLI_PATH, { sub, "-o", "/tmp/never-written.mp4" });
-        EXPECT_EQ(r.exitCode, 2) << sub;
-        EXPECT_NE(r.err.find("not built yet"), std::string::npos) << sub << ": " << r.err;
-        EXPECT_TRUE(r.out.empty()) << sub << ": " << r.out;
+    const auto dir
+        = std::filesystem::temp_directory_path() / ("kinora-cli-eval-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto pack = (dir / "pack").string();
+    ASSERT_EQ(
+        runProcess(KINORA_CLI_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", pack }).exitCode, 0);
+    const auto r = runProcess(KINORA_CLI_PATH,
+        { "eval", "--model", pack, "--clips", "1", "--restoration-clips", "2", "--steps", "2", "--device",
+            "cpu", "--json" });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto report = nlohmann::json::parse(r.out); // stdout is clean JSON
+    EXPECT_EQ(report.at("model").get<std::string>(), "kinora-tiny-untrained");
+    EXPECT_EQ(report.at("steps").get<int>(), 2);
+    for (const char* group : { "seen", "held_out" }) {
+        const auto& g = report.at("text_to_video").at(group);
+        EXPECT_EQ(g.at("clips").get<int>(), 1) << group;
+        for (const char* key : { "colour", "shape", "direction" }) {
+            EXPECT_GE(g.at(key).get<double>(), 0.0) << group << " " << key;
+            EXPECT_LE(g.at(key).get<double>(), 1.0) << group << " " << key;
+        }
     }
+    for (const char* task : { "inpainting", "interpolation" }) {
+        const auto& t = report.at(task);
+        EXPECT_EQ(t.at("clips").get<int>(), 2) << task;
+        // An untrained model draws noise where it must make pixels: finite, far from perfect.
+        for (const char* key : { "psnr", "baseline_psnr" }) {
+            ASSERT_TRUE(t.at(key).is_number()) << task << " " << key << ": " << r.out;
+            EXPECT_GT(t.at(key).get<double>(), 3.0) << task << " " << key;
+            EXPECT_LT(t.at(key).get<double>(), 60.0) << task << " " << key;
+        }
+        for (const char* key : { "ssim", "baseline_ssim" }) {
+            EXPECT_GT(t.at(key).get<double>(), -1.0) << task << " " << key;
+            EXPECT_LT(t.at(key).get<double>(), 1.0) << task << " " << key;
+        }
+    }
+    // The classical baselines do far better than untrained weights on these simple scenes.
+    EXPECT_GT(report.at("inpainting").at("baseline_psnr").get<double>(),
+        report.at("inpainting").at("psnr").get<double>());
+    EXPECT_GT(report.at("interpolation").at("baseline_psnr").get<double>(),
+        report.at("interpolation").at("psnr").get<double>());
+    EXPECT_EQ(report.at("interpolation").at("factor").get<int>(), 4);
+    EXPECT_NE(r.err.find("interpolation clip 2/2"), std::string::npos) << "progress on stderr: " << r.err;
+
+    // The contact sheet: a row per clip (every other frame at twice the size, two lines of text).
+    const auto sheet = (dir / "sheets" / "eval.png").string();
+    const auto withSheet = runProcess(KINORA_CLI_PATH,
+        { "eval", "--model", pack, "--clips", "2", "--restoration-clips", "0", "--steps", "1", "--device",
+            "cpu", "--sheet", sheet, "--sheet-clips", "1" });
+    ASSERT_EQ(withSheet.exitCode, 0) << withSheet.err;
+    EXPECT_NE(withSheet.out.find("contact sheet: " + sheet), std::string::npos) << withSheet.out;
+    const QImage image(QString::fromStdString(sheet));
+    ASSERT_FALSE(image.isNull()) << sheet;
+    const int frames = 8, side = 32; // the tiny pack's defaults
+    EXPECT_EQ(image.width(), (frames / 2) * (2 * side + 4) + 4);
+    EXPECT_EQ(image.height(), 2 * (2 * side + 34 + 4)) << "one seen and one held-out row";
+    EXPECT_EQ(runProcess(KINORA_CLI_PATH, { "eval", "--model", pack, "--sheet", (dir / "s.jpg").string() })
+                  .exitCode,
+        2);
+
+    const auto table = runProcess(KINORA_CLI_PATH,
+        { "eval", "--model", pack, "--clips", "0", "--restoration-clips", "1", "--steps", "1", "--device",
+            "cpu" });
+    ASSERT_EQ(table.exitCode, 0) << table.err;
+    EXPECT_NE(table.out.find("inpainting (Telea)"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find("interpolation x4 (blend)"), std::string::npos) << table.out;
+    EXPECT_EQ(table.out.find("text-to-video"), std::string::npos) << "--clips 0 skips it: " << table.out;
+
+    EXPECT_EQ(
+        runProcess(KINORA_CLI_PATH, { "eval", "--model", pack, "--clips", "0", "--restoration-clips", "0" })
+            .exitCode,
+        2);
+    const auto missing = runProcess(KINORA_CLI_PATH, { "eval", "--model", (dir / "none").string() });
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_NE(missing.err.find("no model pack"), std::string::npos) << missing.err;
+    EXPECT_TRUE(missing.out.empty()) << missing.out;
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, TrainWritesAPackThatInfoDescribes)

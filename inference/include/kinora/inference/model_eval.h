@@ -3,6 +3,7 @@
 // colour/shape/direction combinations (procedural.h), read by the scorer (evaluation.h) for colour,
 // shape and direction accuracy and background flicker. `kinora-engine eval` prints it.
 
+#include "kinora/inference/evaluation.h"
 #include "kinora/inference/native_model.h"
 
 #include <functional>
@@ -10,11 +11,20 @@
 
 namespace kinora::inference {
 
+// One generated clip and what the scorer read in it, for whoever shows them (a contact sheet).
+struct EvaluatedClip {
+    const SceneSpec& scene;
+    bool heldOut;
+    const at::Tensor& video; // [3, T, H, W] in [0, 1]
+    const ClipScore& score;
+};
+
 struct ModelEvalOptions {
     int clips = 20; // per group (seen, held-out)
     int steps = 0; // 0: the pack's
     double guidance = -1; // < 0: the pack's
     uint64_t seed = 0; // of the captions drawn and of the noise
+    std::function<void(const EvaluatedClip&)> onClipMade; // after each clip is scored
 };
 
 struct GroupScore {
