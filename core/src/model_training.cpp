@@ -15,6 +15,7 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
     options.learningRate = o.learningRate;
     options.seed = o.seed;
     options.device = o.device;
+    options.precision = o.precision;
     options.output = o.output;
     options.checkpointEvery = o.checkpointEvery;
     options.overwrite = o.overwrite;

@@ -43,6 +43,10 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
     options.learningRate = o.learningRate;
     options.seed = o.seed;
     options.device = resolveDevice(parseDevicePreference(o.device));
+    if (o.precision != "auto" && o.precision != "fp32" && o.precision != "bf16")
+        throw std::invalid_argument(
+            "training precision must be auto, fp32 or bf16, not '" + o.precision + "'");
+    options.precision = o.precision == "auto" ? (options.device == "cuda" ? "bf16" : "fp32") : o.precision;
     options.output = out;
     options.checkpointEvery = o.checkpointEvery;
     result.resumed = resumable;

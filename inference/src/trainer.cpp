@@ -4,6 +4,7 @@
 #include "kinora/inference/safetensors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -226,11 +227,59 @@ double scheduledLearningRate(double peak, int step, int steps, int warmupSteps, 
     return peak * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(std::numbers::pi * progress)));
 }
 
+namespace {
+
+// Autocast of the forward passes to bfloat16 on `device` for the guard's lifetime, as Python's
+// torch.autocast does it (LibTorch has no RAII form of its own).
+class BFloat16Autocast {
+public:
+    BFloat16Autocast(c10::DeviceType device, bool enabled)
+        : m_device(device)
+        , m_enabled(enabled)
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        m_wasEnabled = at::autocast::is_autocast_enabled(device);
+        m_previousType = at::autocast::get_autocast_dtype(device);
+        at::autocast::set_autocast_dtype(device, at::kBFloat16);
+        at::autocast::set_autocast_enabled(device, true);
+        at::autocast::increment_nesting();
+#else
+        throw std::runtime_error("bf16 training needs LibTorch 2.4 or newer; train with --precision fp32");
+#endif
+    }
+    ~BFloat16Autocast()
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        if (at::autocast::decrement_nesting() == 0)
+            at::autocast::clear_cache(); // the bf16 copies of the weights made in this pass
+        at::autocast::set_autocast_enabled(m_device, m_wasEnabled);
+        at::autocast::set_autocast_dtype(m_device, m_previousType);
+#endif
+    }
+    BFloat16Autocast(const BFloat16Autocast&) = delete;
+    BFloat16Autocast& operator=(const BFloat16Autocast&) = delete;
+
+private:
+    c10::DeviceType m_device;
+    bool m_enabled;
+    bool m_wasEnabled = false;
+    at::ScalarType m_previousType = at::kFloat;
+};
+
+} // namespace
+
 TrainResult trainNativeModel(const TrainerOptions& o,
     const std::function<void(const TrainProgress&)>& onProgress, const std::function<bool()>& isCancelled)
 {
     namespace fs = std::filesystem;
     const c10::Device device(o.device);
+    if (o.precision != "fp32" && o.precision != "bf16")
+        throw std::invalid_argument("training precision must be fp32 or bf16, not '" + o.precision + "'");
+    const bool bf16 = o.precision == "bf16";
     const auto started = Clock::now();
     const bool resume = !o.output.empty() && fs::exists(o.output / kManifestFileName)
         && fs::exists(o.output / kTrainingStateFileName);
@@ -337,10 +386,15 @@ TrainResult trainNativeModel(const TrainerOptions& o,
         if (step < o.vaeSteps) {
             phase = "vae";
             model.vae->train();
-            auto [mean, logvar] = model.vae->encode(b.video);
-            auto eps = torch::randn(mean.sizes(), generator, torch::kFloat32).to(device);
-            auto z = mean + torch::exp(0.5 * logvar) * eps;
-            auto reconstruction = model.vae->decode(z);
+            at::Tensor mean, logvar, reconstruction;
+            {
+                const BFloat16Autocast autocast(device.type(), bf16);
+                std::tie(mean, logvar) = model.vae->encode(b.video);
+                mean = mean.to(torch::kFloat32);
+                logvar = logvar.to(torch::kFloat32);
+                auto eps = torch::randn(mean.sizes(), generator, torch::kFloat32).to(device);
+                reconstruction = model.vae->decode(mean + torch::exp(0.5 * logvar) * eps).to(torch::kFloat32);
+            }
             auto kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean();
             auto l = torch::mse_loss(reconstruction, b.video) + 0.1 * torch::l1_loss(reconstruction, b.video)
                 + o.klWeight * kl;
@@ -387,9 +441,15 @@ TrainResult trainNativeModel(const TrainerOptions& o,
             auto input = torch::cat({ xt, x0 * mask, mask }, 1);
             auto tokens = model.textEncoder->tokenize(b.captions);
             tokens.ids = tokens.ids.to(device);
-            auto text = model.textEncoder->forward(tokens);
-            auto output = model.denoiser->forward(
-                input, timesteps.to(torch::kFloat32).to(device), text, tokens.mask.to(device));
+            at::Tensor output;
+            {
+                const BFloat16Autocast autocast(device.type(), bf16);
+                auto text = model.textEncoder->forward(tokens);
+                output = model.denoiser
+                             ->forward(input, timesteps.to(torch::kFloat32).to(device), text,
+                                 tokens.mask.to(device))
+                             .to(torch::kFloat32);
+            }
             // What is known needs no learning: the loss is on the unknown cells (all of them for
             // text-to-video), normalised per sample.
             auto unknown = (1 - mask).expand_as(output);

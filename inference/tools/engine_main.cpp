@@ -262,6 +262,10 @@ int main(int argc, char** argv)
     trainCmd->add_option("--checkpoint-every", train.checkpointEvery, "steps between checkpoints");
     trainCmd->add_option("--device", train.device, "auto, cpu or cuda")
         ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
+    trainCmd
+        ->add_option(
+            "--precision", train.precision, "auto (bf16 autocast on CUDA, fp32 on CPU), fp32 or bf16")
+        ->check(CLI::IsMember({ "auto", "fp32", "bf16" }));
     trainCmd->add_option("--seed", train.seed, "seed of the weights and the training data");
     trainCmd->add_option("-o,--output", train.output, "model pack folder to write")->required();
     trainCmd->add_flag("-y", train.overwrite, "replace an existing finished pack");

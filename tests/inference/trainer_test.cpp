@@ -94,3 +94,40 @@ TEST(TrainerResume, ARunCutInTwoEndsWhereAnUncutRunDoes)
     EXPECT_GT(difference, 0.0);
     fs::remove_all(root);
 }
+
+// The `tiny` config learns in a few CPU steps (one clip, so the loss is not drowned by the variety
+// of scenes), in fp32 and under bf16 autocast; bf16 leaves the weights fp32.
+TEST(TrainerLoss, DropsInFp32AndUnderBf16Autocast)
+{
+    for (const char* precision : { "fp32", "bf16" }) {
+        TrainerOptions o;
+        o.config = "tiny";
+        o.vaeSteps = 30;
+        o.diffusionSteps = 60;
+        o.batch = 2;
+        o.width = 16;
+        o.height = 16;
+        o.frames = 4;
+        o.seed = 11;
+        o.warmupSteps = 3;
+        o.precision = precision;
+        SceneSpec scene;
+        scene.objects.push_back(ObjectSpec { "circle", "yellow", "large", "", "right", 0.3, 0.5 });
+        o.clips = { scene };
+        std::vector<double> vae, diffusion;
+        const auto trained = trainNativeModel(
+            o, [&](const TrainProgress& p) { (p.phase == "vae" ? vae : diffusion).push_back(p.loss); });
+        ASSERT_EQ(vae.size(), 30u);
+        ASSERT_EQ(diffusion.size(), 60u);
+        const auto mean = [](const std::vector<double>& v, size_t from, size_t count) {
+            double sum = 0;
+            for (size_t i = from; i < from + count; ++i)
+                sum += v[i];
+            return sum / static_cast<double>(count);
+        };
+        EXPECT_LT(mean(vae, 25, 5), 0.6 * mean(vae, 0, 5)) << precision;
+        EXPECT_LT(mean(diffusion, 45, 15), 0.8 * mean(diffusion, 0, 15)) << precision;
+        for (const auto& p : trained.model.denoiser->parameters())
+            ASSERT_EQ(p.scalar_type(), at::kFloat) << precision;
+    }
+}

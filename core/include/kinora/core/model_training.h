@@ -15,6 +15,7 @@ struct TrainPackOptions {
     double learningRate = 5e-4;
     unsigned long long seed = 0;
     std::string device = "auto"; // auto, cpu or cuda
+    std::string precision = "auto"; // auto (bf16 autocast on CUDA, fp32 on CPU), fp32 or bf16
     std::string output; // the pack's folder
     int checkpointEvery = 500;
     bool overwrite = false; // replace a finished pack

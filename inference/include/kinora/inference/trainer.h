@@ -45,6 +45,10 @@ struct TrainerOptions {
     int clipFrames = 0;
     std::vector<SceneSpec> clips; // non-empty: train on these only (tests overfit one on purpose)
     std::string device = "cpu"; // cpu | cuda
+    // fp32, or bf16: the forward passes run under autocast to bfloat16 (matrix products and
+    // convolutions in bf16, reductions and the loss in fp32); weights, gradients and the optimizer's
+    // moments stay fp32, so checkpoints and packs are the same either way.
+    std::string precision = "fp32";
     std::filesystem::path output; // empty: no checkpoints
     int checkpointEvery = 0; // steps between checkpoints; 0: at the end only
 };
