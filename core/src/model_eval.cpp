@@ -250,6 +250,7 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
         out.height = d.height;
         out.frames = d.frames;
         out.steps = r.steps > 0 ? r.steps : d.steps;
+        out.vaePsnr = inf::vaeRoundTripPsnr(model, 8, r.seed);
 
         if (r.clips > 0) {
             inf::ModelEvalOptions options;
@@ -365,6 +366,8 @@ std::string formatModelEvalReport(const ModelEvalReport& r)
     std::string text = r.modelName.toStdString() + " (" + r.modelDir.toStdString() + ") on "
         + r.device.toStdString() + ": " + std::to_string(r.frames) + " frames at " + std::to_string(r.width)
         + "x" + std::to_string(r.height) + ", " + std::to_string(r.steps) + " steps\n";
+    std::snprintf(line, sizeof line, "VAE round trip: %.2f dB PSNR\n", r.vaePsnr);
+    text += line;
     if (r.seen.clips + r.heldOut.clips > 0) {
         text += "\ntext-to-video  clips  colour  shape  direction  flicker/255\n";
         for (const auto& [name, g] : { std::pair { "seen", r.seen }, std::pair { "held-out", r.heldOut } }) {
@@ -406,7 +409,7 @@ std::string modelEvalReportJson(const ModelEvalReport& r)
     };
     Json j { { "model", r.modelName.toStdString() }, { "model_dir", r.modelDir.toStdString() },
         { "device", r.device.toStdString() }, { "width", r.width }, { "height", r.height },
-        { "frames", r.frames }, { "steps", r.steps } };
+        { "frames", r.frames }, { "steps", r.steps }, { "vae_psnr", number(r.vaePsnr) } };
     if (r.seen.clips + r.heldOut.clips > 0)
         j["text_to_video"] = { { "seen", group(r.seen) }, { "held_out", group(r.heldOut) },
             { "seconds_per_clip", r.secondsPerClip } };

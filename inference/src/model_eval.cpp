@@ -5,7 +5,11 @@
 #include "kinora/inference/procedural.h"
 #include "kinora/inference/tasks.h"
 
+#include <torch/torch.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -68,6 +72,37 @@ ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& 
     }
     report.secondsPerClip = seconds / total;
     return report;
+}
+
+double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed)
+{
+    if (clips <= 0)
+        throw std::invalid_argument("the VAE round trip needs at least one clip");
+    torch::NoGradGuard noGrad;
+    model.vae->eval();
+    const auto& d = model.manifest.defaults;
+    const auto device = model.vae->encIn->weight.device();
+    const auto dtype = model.vae->encIn->weight.scalar_type();
+    std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 4242);
+    SceneSampling how;
+    how.frames = d.frames;
+    how.height = d.height;
+    how.width = d.width;
+    double squared = 0;
+    int64_t values = 0;
+    for (int i = 0; i < clips; ++i) {
+        const auto truth = renderScene(randomSceneSpec(rng, how), d.frames, d.height, d.width);
+        const auto input = (truth * 2 - 1).unsqueeze(0).to(device, dtype);
+        const auto back = model.vae->decode(model.vae->encode(input).first)
+                              .squeeze(0)
+                              .to(torch::kCPU, torch::kFloat32)
+                              .add(1)
+                              .div(2)
+                              .clamp(0, 1);
+        squared += (back - truth).pow(2).sum().item<double>();
+        values += truth.numel();
+    }
+    return 10 * std::log10(1.0 / std::max(1e-12, squared / static_cast<double>(values)));
 }
 
 std::string formatEvalReport(const ModelEvalReport& r)

@@ -126,28 +126,32 @@ public:
     {
     }
 
-    Batch batch(int step) const
+    // `frames`, `count`: this batch's clip length and number of clips (0: the run's).
+    Batch batch(int step, int frames = 0, int count = 0) const
     {
         std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step));
         Batch b;
         std::vector<at::Tensor> clips;
-        for (int i = 0; i < m_o.batch; ++i) {
-            const int rendered = std::max(m_frames, m_o.clipFrames);
+        const int length = frames > 0 ? frames : m_frames;
+        for (int i = 0; i < (count > 0 ? count : m_o.batch); ++i) {
+            const int rendered = std::max(length, m_o.clipFrames);
             SceneSampling how; // training: bounce, any start, never a held-out combination
             how.frames = rendered;
             how.height = m_height;
             how.width = m_width;
             const auto spec = m_o.clips.empty() ? randomSceneSpec(rng, how)
                                                 : m_o.clips[(step * m_o.batch + i) % m_o.clips.size()];
-            const int start = std::uniform_int_distribution<int>(0, rendered - m_frames)(rng);
+            const int start = std::uniform_int_distribution<int>(0, rendered - length)(rng);
             clips.push_back(
-                renderScene(spec, rendered, m_height, m_width, m_device).narrow(1, start, m_frames) * 2 - 1);
+                renderScene(spec, rendered, m_height, m_width, m_device).narrow(1, start, length) * 2 - 1);
             const bool drop = std::uniform_real_distribution<double>(0, 1)(rng) < m_o.textDropout;
             b.captions.push_back(drop ? std::string() : spec.caption());
         }
         b.video = torch::stack(clips);
         return b;
     }
+
+    int frames() const { return m_frames; }
 
     void setSize(int w, int h, int f)
     {
@@ -163,30 +167,49 @@ private:
 };
 
 // Known-latent mask for one sample: a random task, as the pipeline will pose it.
-at::Tensor taskMask(std::mt19937_64& rng, int64_t frames, int64_t h, int64_t w)
+// The hole of an inpainting sample, 1 where the model must make content, at latent resolution
+// [T, h, w]: a box, a blob (two to four overlapping ellipses) or a box that moves in a straight line
+// across the clip; over every frame, or (a third of the time) over a contiguous run of them only.
+at::Tensor inpaintingHole(std::mt19937_64& rng, int64_t frames, int64_t h, int64_t w)
 {
-    auto mask = torch::zeros({ 1, frames, h, w });
-    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    auto real = [&rng](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
     auto uniform
         = [&rng](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
-    if (u < 0.3)
-        return mask; // text-to-video
-    if (u < 0.5) { // inpainting: known outside a box
-        mask.fill_(1.0);
-        const auto bh = uniform(std::max<int64_t>(1, h / 4), std::max<int64_t>(1, 3 * h / 4));
-        const auto bw = uniform(std::max<int64_t>(1, w / 4), std::max<int64_t>(1, 3 * w / 4));
-        mask.narrow(2, uniform(0, h - bh), bh).narrow(3, uniform(0, w - bw), bw).zero_();
-        return mask;
+    const auto ys = torch::arange(h, torch::kFloat32).view({ 1, h, 1 }) + 0.5;
+    const auto xs = torch::arange(w, torch::kFloat32).view({ 1, 1, w }) + 0.5;
+    at::Tensor hole;
+    const double kind = real(0, 1);
+    if (kind < 0.4) { // a box
+        const double bh = real(0.25, 0.75) * h, bw = real(0.25, 0.75) * w;
+        const double y0 = real(0, h - bh), x0 = real(0, w - bw);
+        hole = ((ys >= y0) & (ys < y0 + bh) & (xs >= x0) & (xs < x0 + bw)).expand({ frames, h, w });
+    } else if (kind < 0.7) { // a blob
+        hole = torch::zeros({ 1, h, w }, torch::kBool);
+        const double cy = real(0.25, 0.75) * h, cx = real(0.25, 0.75) * w;
+        for (int64_t i = 0, n = uniform(2, 4); i < n; ++i) {
+            const double ey = cy + real(-0.2, 0.2) * h, ex = cx + real(-0.2, 0.2) * w;
+            const double ry = real(0.1, 0.3) * h, rx = real(0.1, 0.3) * w;
+            hole = hole | (((ys - ey) / ry).pow(2) + ((xs - ex) / rx).pow(2) <= 1.0);
+        }
+        hole = hole.expand({ frames, h, w });
+    } else { // a box moving from one place to another over the clip
+        const double bh = real(0.25, 0.5) * h, bw = real(0.25, 0.5) * w;
+        const double y0 = real(0, h - bh), x0 = real(0, w - bw), y1 = real(0, h - bh), x1 = real(0, w - bw);
+        const auto t = torch::linspace(0, 1, frames).view({ frames, 1, 1 });
+        const auto top = y0 + (y1 - y0) * t, left = x0 + (x1 - x0) * t;
+        hole = (ys >= top) & (ys < top + bh) & (xs >= left) & (xs < left + bw);
     }
-    if (u < 0.75) { // interpolation: known every K frames
-        const int64_t k = uniform(0, 1) == 0 ? 2 : 4;
-        for (int64_t t = 0; t < frames; t += k)
-            mask.narrow(1, t, 1).fill_(1.0);
-        return mask;
+    hole = hole.to(torch::kFloat32).contiguous();
+    if (frames > 2 && real(0, 1) < 1.0 / 3) { // only some frames
+        const auto length = uniform(1, frames - 1);
+        const auto first = uniform(0, frames - length);
+        auto only = torch::zeros({ frames, 1, 1 });
+        only.narrow(0, first, length).fill_(1.0);
+        hole = hole * only;
     }
-    // extension and image-to-video: known first frames
-    mask.narrow(1, 0, uniform(1, std::max<int64_t>(1, frames / 2))).fill_(1.0);
-    return mask;
+    if (hole.sum().item<double>() == 0) // too small to cover a cell: one cell
+        hole.select(0, 0).select(0, h / 2).select(0, w / 2).fill_(1.0);
+    return hole;
 }
 
 // Least-squares fit of RGB in [0, 1] from latents: the pack's cheap per-step preview.
@@ -214,6 +237,31 @@ void fitPreview(ModelManifest& manifest, const at::Tensor& latents, const at::Te
 }
 
 } // namespace
+
+// What a denoiser sample knows, 1 = known, [1, T, h, w] at latent resolution: nothing
+// (text-to-video, 30%), all but a hole (inpainting, 20%), keyframes every K frames for a random K
+// from 2 to 8 that leaves at least two (interpolation, 25%), or the first frames (extension and
+// image-to-video, 25%).
+at::Tensor trainingTaskMask(std::mt19937_64& rng, int64_t frames, int64_t h, int64_t w)
+{
+    auto mask = torch::zeros({ 1, frames, h, w });
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    auto uniform
+        = [&rng](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+    if (u < 0.3)
+        return mask; // text-to-video
+    if (u < 0.5)
+        return (1 - inpaintingHole(rng, frames, h, w)).unsqueeze(0);
+    if (u < 0.75 && frames >= 3) { // interpolation
+        const int64_t k = uniform(2, std::clamp<int64_t>(frames - 1, 2, 8));
+        for (int64_t t = 0; t < frames; t += k)
+            mask.narrow(1, t, 1).fill_(1.0);
+        return mask;
+    }
+    // extension and image-to-video: known first frames
+    mask.narrow(1, 0, uniform(1, std::max<int64_t>(1, frames / 2))).fill_(1.0);
+    return mask;
+}
 
 double scheduledLearningRate(double peak, int step, int steps, int warmupSteps, double floor)
 {
@@ -322,6 +370,7 @@ TrainResult trainNativeModel(const TrainerOptions& o,
         }
     }
     const int total = o.vaeSteps + o.diffusionSteps;
+    const int vaeFrames = o.vaeFrames > 0 ? o.vaeFrames : std::min(run.frames(), 4);
 
     auto checkpoint = [&] {
         if (o.output.empty())
@@ -379,7 +428,7 @@ TrainResult trainNativeModel(const TrainerOptions& o,
         if (step == o.vaeSteps && o.vaeSteps > 0)
             calibrate();
         auto generator = at::make_generator<at::CPUGeneratorImpl>(o.seed * 0x9E3779B97F4A7C15ull + step);
-        auto b = run.batch(step);
+        auto b = step < o.vaeSteps ? run.batch(step, vaeFrames, o.vaeBatch) : run.batch(step);
         double loss = 0;
         double learningRate = 0;
         std::string phase;
@@ -420,7 +469,7 @@ TrainResult trainNativeModel(const TrainerOptions& o,
             std::mt19937_64 rng(o.seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(step + 1)));
             std::vector<at::Tensor> masks;
             for (int64_t i = 0; i < batch; ++i)
-                masks.push_back(taskMask(rng, frames, h, w));
+                masks.push_back(trainingTaskMask(rng, frames, h, w));
             auto mask = torch::stack(masks).to(device);
             auto timesteps = torch::randint(0, schedule.trainSteps(), { batch }, generator, torch::kInt64);
             std::vector<double> alphas, sigmas;

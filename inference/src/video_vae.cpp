@@ -64,6 +64,12 @@ VideoVaeImpl::VideoVaeImpl(const NativeConfig& c)
     encMid = register_module("enc_mid", VaeResBlock(width(levels - 1), width(levels - 1), c.groups));
     encNorm = register_module("enc_norm", FrameNorm(c.groups, width(levels - 1)));
     encOut = register_module("enc_out", spatialConv(width(levels - 1), 2 * c.latentChannels));
+    {
+        // The log-variance half starts at -6 (noise std 0.05), not 0: with the small KL weight the
+        // encoder would otherwise spend its first hundreds of steps shouting over unit noise.
+        torch::NoGradGuard noGrad;
+        encOut->bias.narrow(0, c.latentChannels, c.latentChannels).fill_(-6.0);
+    }
 
     decIn = register_module("dec_in", spatialConv(c.latentChannels, width(levels - 1)));
     decMid = register_module("dec_mid", VaeResBlock(width(levels - 1), width(levels - 1), c.groups));
@@ -80,6 +86,8 @@ VideoVaeImpl::VideoVaeImpl(const NativeConfig& c)
     }
     decNorm = register_module("dec_norm", FrameNorm(c.groups, width(0)));
     decOut = register_module("dec_out", spatialConv(width(0), c.imageChannels));
+    encColour = register_module("enc_colour", spatialConv(c.imageChannels, c.latentChannels, 1));
+    decColour = register_module("dec_colour", spatialConv(c.latentChannels, c.imageChannels, 1));
 }
 
 std::pair<at::Tensor, at::Tensor> VideoVaeImpl::encode(const at::Tensor& video)
@@ -95,7 +103,8 @@ std::pair<at::Tensor, at::Tensor> VideoVaeImpl::encode(const at::Tensor& video)
     }
     h = encOut(torch::silu(encNorm(encMid(h))));
     auto parts = h.chunk(2, 1);
-    return { parts[0], parts[1].clamp(-30.0, 20.0) };
+    const auto colours = torch::avg_pool3d(video, { 1, compression, compression });
+    return { parts[0] + encColour(colours), parts[1].clamp(-30.0, 20.0) };
 }
 
 at::Tensor VideoVaeImpl::decode(const at::Tensor& latent)
@@ -109,7 +118,14 @@ at::Tensor VideoVaeImpl::decode(const at::Tensor& latent)
             h = decUp[i]->as<torch::nn::Conv3dImpl>()->forward(h);
         }
     }
-    return decOut(torch::silu(decNorm(h)));
+    namespace F = torch::nn::functional;
+    const auto colours = F::interpolate(decColour(latent),
+        F::InterpolateFuncOptions()
+            .scale_factor(std::vector<double> {
+                1.0, static_cast<double>(compression), static_cast<double>(compression) })
+            .mode(torch::kTrilinear)
+            .align_corners(false));
+    return decOut(torch::silu(decNorm(h))) + colours;
 }
 
 } // namespace kinora::inference

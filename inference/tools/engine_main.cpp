@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -178,6 +179,7 @@ int runEval(const EvalCommand& c)
             [] { return g_interrupted.load(); });
         std::cerr << "\n";
         std::cout << formatEvalReport(report);
+        std::printf("VAE round trip: %.2f dB PSNR\n", vaeRoundTripPsnr(model, 8, c.options.seed));
         return 0;
     } catch (const PipelineCancelled&) {
         std::cerr << "\nkinora-engine eval: interrupted\n";

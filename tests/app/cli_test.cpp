@@ -68,6 +68,10 @@ TEST(Cli, EvalScoresTextToVideoInpaintingAndInterpolation)
     const auto report = nlohmann::json::parse(r.out); // stdout is clean JSON
     EXPECT_EQ(report.at("model").get<std::string>(), "kinora-tiny-untrained");
     EXPECT_EQ(report.at("steps").get<int>(), 2);
+    EXPECT_GT(report.at("vae_psnr").get<double>(), 3.0) << "an untrained VAE: poor but finite";
+    EXPECT_LT(report.at("vae_psnr").get<double>(), 25.0) << "an untrained VAE cannot copy the clip";
+    EXPECT_GT(report.at("vae_psnr").get<double>(), 3.0) << "an untrained VAE: poor but finite";
+    EXPECT_LT(report.at("vae_psnr").get<double>(), 25.0) << "an untrained VAE cannot copy the clip";
     for (const char* group : { "seen", "held_out" }) {
         const auto& g = report.at("text_to_video").at(group);
         EXPECT_EQ(g.at("clips").get<int>(), 1) << group;

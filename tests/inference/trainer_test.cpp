@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 using namespace kinora::inference;
 namespace fs = std::filesystem;
@@ -130,4 +131,63 @@ TEST(TrainerLoss, DropsInFp32AndUnderBf16Autocast)
         for (const auto& p : trained.model.denoiser->parameters())
             ASSERT_EQ(p.scalar_type(), at::kFloat) << precision;
     }
+}
+
+// The multi-task masks: every task at about its share, holes of every kind (fixed in time, moving,
+// on some frames only), keyframe spacings from 2 to 8.
+TEST(TrainerTasks, MasksCoverEveryTaskAndHoleKind)
+{
+    std::mt19937_64 rng(7);
+    const int64_t frames = 16, h = 16, w = 16;
+    const int draws = 2000;
+    int textToVideo = 0, inpainting = 0, interpolation = 0, extension = 0;
+    int movingHoles = 0, partialHoles = 0, staticHoles = 0;
+    std::set<int64_t> spacings;
+    for (int i = 0; i < draws; ++i) {
+        const auto mask = trainingTaskMask(rng, frames, h, w);
+        ASSERT_EQ(mask.sizes(), (std::vector<int64_t> { 1, frames, h, w }));
+        ASSERT_TRUE(((mask == 0) | (mask == 1)).all().item<bool>());
+        const auto perFrame = mask[0].flatten(1).mean(1); // known share of each frame
+        const bool wholeFrames = ((perFrame == 0) | (perFrame == 1)).all().item<bool>();
+        if (mask.sum().item<double>() == 0) {
+            ++textToVideo;
+        } else if (!wholeFrames) {
+            ++inpainting;
+            const auto hole = 1 - mask[0];
+            const auto holed = hole.flatten(1).sum(1) > 0; // frames with a hole
+            if (!holed.all().item<bool>())
+                ++partialHoles;
+            else if (hole.sub(hole[0]).abs().sum().item<double>() > 0)
+                ++movingHoles;
+            else
+                ++staticHoles;
+            EXPECT_LT(hole.mean().item<double>(), 0.9) << "a hole leaves something known";
+        } else { // whole frames known: a prefix (extension) or evenly spaced keyframes from 0
+            std::vector<int64_t> known;
+            for (int64_t t = 0; t < frames; ++t)
+                if (perFrame[t].item<double>() == 1)
+                    known.push_back(t);
+            ASSERT_EQ(known.front(), 0);
+            if (known.back() == static_cast<int64_t>(known.size()) - 1) {
+                ++extension;
+                EXPECT_LE(known.size(), static_cast<size_t>(frames / 2));
+            } else {
+                ++interpolation;
+                ASSERT_GE(known.size(), 2u);
+                spacings.insert(known[1] - known[0]);
+                for (size_t k = 1; k < known.size(); ++k)
+                    EXPECT_EQ(known[k] - known[k - 1], known[1] - known[0]) << "even spacing";
+            }
+        }
+    }
+    const auto share = [&](int n) { return static_cast<double>(n) / draws; };
+    EXPECT_NEAR(share(textToVideo), 0.30, 0.04);
+    EXPECT_NEAR(share(inpainting), 0.20, 0.04);
+    EXPECT_NEAR(share(interpolation + extension), 0.50, 0.05);
+    EXPECT_GT(interpolation, draws / 8);
+    EXPECT_GT(extension, draws / 10);
+    EXPECT_GT(movingHoles, inpainting / 6) << "moving holes";
+    EXPECT_GT(partialHoles, inpainting / 6) << "holes on some frames only";
+    EXPECT_GT(staticHoles, inpainting / 3) << "boxes and blobs";
+    EXPECT_EQ(spacings, (std::set<int64_t> { 2, 3, 4, 5, 6, 7, 8 }));
 }

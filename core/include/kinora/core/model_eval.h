@@ -46,6 +46,7 @@ struct RestorationScore {
 struct ModelEvalReport {
     QString modelDir, modelName, device;
     int width = 0, height = 0, frames = 0, steps = 0;
+    double vaePsnr = 0; // the VAE's round trip on 8 procedural clips: the ceiling of every task
     CaptionScore seen, heldOut;
     double secondsPerClip = 0; // text-to-video, generation only
     RestorationScore inpainting, interpolation;

@@ -43,6 +43,10 @@ struct ModelEvalReport {
 ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& options,
     const std::function<void(int, int)>& onClip = {}, const std::function<bool()>& isCancelled = {});
 
+// PSNR (dB, RGB in [0, 1]) of the VAE's round trip (encode to the mean latent, decode) over
+// `clips` training-style procedural clips at the pack's size: the ceiling of every task's quality.
+double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed);
+
 // The report as a small table ("group clips colour shape direction flicker").
 std::string formatEvalReport(const ModelEvalReport& report);
 

@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct TrainerOptions {
     int vaeSteps = 0;
     int diffusionSteps = 0;
     int batch = 4;
+    // The VAE phase's clips: `vaeBatch` clips (0: `batch`) of `vaeFrames` frames (0: 4, or fewer
+    // when the clips are shorter). The VAE is per-frame but for its decoder's temporal layers, so
+    // short clips give it four times the optimizer steps for the same time as full-length ones.
+    int vaeBatch = 0;
+    int vaeFrames = 0;
     double vaeLearningRate = 1e-3;
     double learningRate = 5e-4;
     double klWeight = 1e-4;
@@ -77,6 +83,12 @@ TrainResult trainNativeModel(const TrainerOptions& options,
 // The learning rate at `step` (0-based) of a phase of `steps` steps: linear warm-up over
 // `warmupSteps`, then a cosine from `peak` down to `floor` × `peak` at the phase's last step.
 double scheduledLearningRate(double peak, int step, int steps, int warmupSteps, double floor = 0.1);
+
+// What one denoiser training sample knows, at latent resolution [1, frames, h, w], 1 = known:
+// nothing (text-to-video, 30%), all but a hole (inpainting, 20%: a box, a blob of ellipses or a
+// moving box, over all frames or a run of them), keyframes every K frames, K from 2 to 8
+// (interpolation, 25%), or the first frames (extension and image-to-video, 25%).
+at::Tensor trainingTaskMask(std::mt19937_64& rng, int64_t frames, int64_t h, int64_t w);
 
 inline constexpr const char* kTrainingStateFileName = "training-state.safetensors";
 

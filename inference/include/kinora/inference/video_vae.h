@@ -48,6 +48,10 @@ struct VideoVaeImpl : torch::nn::Module {
 
     int64_t compression;
     torch::nn::Conv3d encIn { nullptr }, encOut { nullptr }, decIn { nullptr }, decOut { nullptr };
+    // Linear paths between the (area-averaged) colours and the latent, beside the convolutional
+    // ones: the per-frame GroupNorms strip a flat region's absolute colour from the features, so
+    // without them a small VAE spends most of its training relearning colour from patterns.
+    torch::nn::Conv3d encColour { nullptr }, decColour { nullptr };
     torch::nn::ModuleList encBlocks, encDown, decBlocks, decMix, decUp;
     VaeResBlock encMid { nullptr }, decMid { nullptr };
     TemporalMix decMidMix { nullptr };
