@@ -384,6 +384,28 @@ TEST_F(CliDiffusion, AnExistingOutputIsReplacedOnlyWithDashY)
     EXPECT_NE(fileBytes(m_dir / "out" / "000.png"), before);
 }
 
+// What scripts/run --cli generate does on a fresh clone: no --model, no $KINORA_MODEL, so the pack
+// the source tree ships (resources/models/kinora-default) makes the clip.
+TEST_F(CliDiffusion, GeneratesWithTheShippedDefaultModel)
+{
+    ::unsetenv("KINORA_MODEL");
+    const auto out = path("shipped/clip.mp4");
+    const auto r = runProcess(KINORA_CLI_PATH,
+        { "generate", "-p", "a yellow star moving left on a blue background", "-o", out, "--steps", "2",
+            "--device", "cpu" });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, out + "\n");
+    QFile sidecar(QString::fromStdString(out + ".kinora.json"));
+    ASSERT_TRUE(sidecar.open(QIODevice::ReadOnly));
+    const auto json = nlohmann::json::parse(sidecar.readAll().toStdString());
+    EXPECT_EQ(json.at("model").at("name").get<std::string>(), "kinora-default") << json.dump(2);
+    const auto info = runProcess(KINORA_CLI_PATH, { "info", out, "--json" });
+    ASSERT_EQ(info.exitCode, 0) << info.err;
+    const auto meta = nlohmann::json::parse(info.out);
+    EXPECT_EQ(meta.at("frames").get<int>(), 16);
+    EXPECT_EQ(meta.at("width").get<int>(), 64);
+}
+
 TEST_F(CliDiffusion, MissingModelExitsOneListingThePlacesTried)
 {
     const auto nowhere = path("nowhere");

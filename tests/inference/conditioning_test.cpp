@@ -50,6 +50,7 @@ NativeModel overfitTinyPack(const SceneSpec& spec, int clipFrames, int diffusion
     options.vaeSteps = envInt("KINORA_TEST_VAE_STEPS", 120);
     options.diffusionSteps = envInt("KINORA_TEST_DIFFUSION_STEPS", diffusionSteps);
     options.batch = envInt("KINORA_TEST_BATCH", 2);
+    options.vaeFrames = envInt("KINORA_TEST_VAE_FRAMES", 0);
     options.learningRate = 1e-3;
     // These tests prove the conditioning, not the optimizer: a constant rate and the raw weights, as
     // the thresholds were set with.
@@ -156,7 +157,10 @@ TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
     spec.bounce = false;
     const int window = 8, size = 32;
 
-    auto model = overfitTinyPack(spec, 2 * window, 500, 8);
+    // 900 steps: since the trainer's inpainting holes come in three kinds over all or some frames and
+    // keyframes 2 to 8 apart, the tiny model needs more steps on its one clip before its windows
+    // agree (at 500 the seam after frame 13 changed 4.9/255 against 2.7/255 inside windows).
+    auto model = overfitTinyPack(spec, 2 * window, 900, 8);
 
     TaskOptions task;
     task.prompt = spec.caption();
