@@ -3,6 +3,8 @@
 
 #include "kinora/core/diffusion_job.h"
 
+#include "video_tensor.h"
+
 #include "kinora/core/clip_io.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/video_writer.h"
@@ -62,14 +64,7 @@ at::Tensor framesToTensor(const std::vector<QImage>& frames)
 // [3, T, H, W] in [0, 1] -> RGB888 frames; rounding makes 8-bit inputs come back exactly.
 std::vector<QImage> tensorToFrames(const at::Tensor& video)
 {
-    const auto bytes = video.detach()
-                           .to(at::kCPU, at::kFloat)
-                           .clamp(0, 1)
-                           .mul(255.0)
-                           .round()
-                           .to(at::kByte)
-                           .permute({ 1, 2, 3, 0 })
-                           .contiguous();
+    const auto bytes = videoToRgbBytes(video);
     const int t = static_cast<int>(bytes.size(0));
     const int h = static_cast<int>(bytes.size(1));
     const int w = static_cast<int>(bytes.size(2));

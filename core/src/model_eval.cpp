@@ -10,6 +10,7 @@
 #include "kinora/inference/procedural.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/tasks.h"
+#include "video_tensor.h"
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
@@ -40,14 +41,7 @@ namespace inf = kinora::inference;
 // [3, T, H, W] float in [0, 1] -> T frames of 8-bit RGB, as a file would hold them.
 std::vector<cv::Mat> toFrames(const at::Tensor& video)
 {
-    const auto bytes = video.detach()
-                           .to(at::kCPU, at::kFloat)
-                           .clamp(0, 1)
-                           .mul(255.0)
-                           .round()
-                           .to(at::kByte)
-                           .permute({ 1, 2, 3, 0 })
-                           .contiguous();
+    const auto bytes = videoToRgbBytes(video);
     std::vector<cv::Mat> frames;
     for (int64_t t = 0; t < bytes.size(0); ++t)
         frames.push_back(cv::Mat(static_cast<int>(bytes.size(1)), static_cast<int>(bytes.size(2)), CV_8UC3,
