@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -72,17 +73,59 @@ private:
 struct DiffusionJobResult {
     QString output;
     QString sidecar;
+    QJsonObject sidecarJson; // what `sidecar` holds: request, model, versions, device, precision
     int frames = 0;
     int width = 0;
     int height = 0;
     int windows = 1;
+    double fps = 0; // the output's rate
     QString device; // "cpu" or "cuda"
+    QString precision; // "fp32", "bf16" or "fp16"
     QString modelDir;
+    QString modelName;
+    QString weightsHash; // SHA-256 over the pack's weights files' own hashes, in role order
+    // The settings as the engine resolved them (the pack's defaults filled in).
+    int steps = 0;
+    double guidance = 0;
+    QString sampler;
+    uint64_t seed = 0;
+    double loadSeconds = 0; // spent loading the pack (0 when the cache held it)
+};
+
+// Keeps a loaded model pack between jobs (the app's worker holds one, so a second take starts
+// without reloading). A job that asks for another pack, device or precision replaces it. Use from
+// one thread at a time (the worker's).
+class ModelCache {
+public:
+    ModelCache();
+    ~ModelCache();
+    ModelCache(const ModelCache&) = delete;
+    ModelCache& operator=(const ModelCache&) = delete;
+
+    void clear();
+    bool holds(const QString& modelDir, const QString& device, const QString& precision) const;
+
+    struct Entry;
+    // Loads (or reuses) `modelDir` on `device` ("cpu"/"cuda") in `precision` ("fp32"/...).
+    // Returns the seconds spent loading (0 when reused).
+    double load(const QString& modelDir, const QString& device, const QString& precision);
+    Entry& entry();
+
+private:
+    std::unique_ptr<Entry> m_entry;
 };
 
 // Runs the whole job. Throws JobCancelled, ModelNotFoundError, OutputExistsError,
-// UnsupportedMediaError (image_sequence.h) or std::runtime_error with one clear message.
-DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& request, const JobCallbacks& callbacks = {});
+// UnsupportedMediaError (image_sequence.h) or std::runtime_error with one clear message (which
+// speaks of the job, never of command-line flags: each front end adds its own hint).
+// With `cache`, the pack is taken from it (and left in it); without, it is loaded for this job.
+DiffusionJobResult runDiffusionJob(
+    const DiffusionJobRequest& request, const JobCallbacks& callbacks = {}, ModelCache* cache = nullptr);
+
+// The request as the sidecar stores it, and back (for "make again"): task, prompts, inputs, frames,
+// size, fps, steps, guidance, sampler, seed, device, precision, model folder.
+QJsonObject requestToJson(const DiffusionJobRequest& request);
+DiffusionJobRequest requestFromJson(const QJsonObject& json);
 
 // The sidecar of an output: OUT + ".kinora.json", for a pattern too (`out/%03d.png.kinora.json`
 // sits beside the frames it describes and cannot collide with another sequence's).

@@ -1,0 +1,101 @@
+#pragma once
+// The worker that runs the app's long jobs (diffusion takes and exports) on its own thread: a
+// QObject moved to a QThread by JobQueue. Jobs start by a queued call to run(); cancel() is called
+// directly from the GUI thread and only stores an atomic, so it lands within one step even while
+// run() is busy. It runs exactly the jobs kinora-cli runs (runDiffusionJob, transcode), keeps the
+// loaded model pack between jobs, and catches every exception at its boundary.
+
+#include "kinora/core/diffusion_job.h"
+#include "kinora/core/job.h"
+#include "kinora/core/transcode.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace kinora::core {
+
+enum class JobKind { Diffusion, Export };
+
+// What to run. `id` is given by the queue; exactly one of the requests is used, by `kind`.
+struct JobTicket {
+    quint64 id = 0;
+    JobKind kind = JobKind::Diffusion;
+    DiffusionJobRequest diffusion;
+    TranscodeRequest transcode;
+    QString title; // one line for the queue's row
+    QString takeId; // diffusion: the take this job makes (the project's id)
+};
+
+struct JobOutcome {
+    quint64 id = 0;
+    JobKind kind = JobKind::Diffusion;
+    DiffusionJobResult diffusion;
+    TranscodeResult transcode;
+    QString takeId;
+    double seconds = 0; // wall time of the whole job
+};
+
+// Progress as the GUI shows it. Times in seconds; `eta` < 0 while unknown. `stepDoneNs` is the
+// steady clock (std::chrono::steady_clock, ns since its epoch) when the step finished, so a probe
+// can time how long the step took to reach the screen.
+struct JobStatus {
+    quint64 id = 0;
+    int step = 0;
+    int total = 0;
+    int window = 0;
+    int windows = 1;
+    double elapsed = 0;
+    double eta = -1;
+    qint64 stepDoneNs = 0;
+};
+
+class JobWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit JobWorker(QObject* parent = nullptr);
+    ~JobWorker() override;
+
+    // Runs on the worker's thread (start it by a queued call). Emits started, then progress and
+    // previews, then exactly one of finished, failed or cancelled.
+    void run(const kinora::core::JobTicket& ticket);
+
+    // Thread-safe. Stops the job `id` at its next step when it is the one running; a job that is
+    // not running yet is the queue's to drop.
+    void cancel(quint64 id);
+
+    // Thread-safe: the view painted the last preview, so the next may be sent. Until then the
+    // worker makes no new preview (the newest step wins when the view catches up).
+    void previewShown();
+
+    // Thread-safe: how many LibTorch intra-op threads jobs use (0: LibTorch's default). The GUI
+    // keeps one core for itself on small machines.
+    void setComputeThreads(int threads);
+
+Q_SIGNALS:
+    void started(quint64 id);
+    void progress(const kinora::core::JobStatus& status);
+    void preview(quint64 id, const kinora::core::JobPreview& preview);
+    void finished(const kinora::core::JobOutcome& outcome);
+    void failed(quint64 id, const QString& message);
+    void cancelled(quint64 id);
+    void warning(quint64 id, const QString& message);
+
+private:
+    std::unique_ptr<ModelCache> m_cache;
+    std::atomic<quint64> m_running { 0 };
+    std::atomic<bool> m_cancel { false };
+    std::atomic<bool> m_previewInFlight { false };
+    std::atomic<int> m_threads { 0 };
+};
+
+} // namespace kinora::core
+
+Q_DECLARE_METATYPE(kinora::core::JobTicket)
+Q_DECLARE_METATYPE(kinora::core::JobOutcome)
+Q_DECLARE_METATYPE(kinora::core::JobStatus)
+Q_DECLARE_METATYPE(kinora::core::JobPreview)

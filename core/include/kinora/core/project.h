@@ -1,0 +1,166 @@
+#pragma once
+// The project document: imported media, generated takes and the jobs still waiting, saved as JSON
+// (`.kinora`) with a format version. Every take keeps the exact request (task, prompts, size,
+// frames, fps, steps, guidance, sampler, seed, device, precision, model folder), the model's name
+// and weights hash, and the device and precision it ran on: enough to make it again.
+//
+// A take's frames are stored losslessly (PNG) in the project's media folder, `NAME_media/` beside
+// `NAME.kinora`. Before the first save the media folder is a fresh folder under the user's data
+// folder (`untitledRoot()`), so nothing made before saving is lost; Save As moves (or, across file
+// systems, copies) it beside the new file. Files are written with QSaveFile: a failed save leaves
+// the old file as it was. Autosave writes a recovery file beside the session's lock; after a crash
+// the next start finds it (`recoverableSessions`) and offers it back.
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLockFile>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace kinora::core {
+
+// A project file that cannot be read: damaged, from a newer Kinora, or not a project at all.
+// what() is one sentence a user can act on. The file is never modified.
+class ProjectError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct TakeRecord {
+    QString id; // unique in the project, safe as a folder name
+    QString name; // shown in the takes bin; the user may rename it
+    QString framesPattern; // relative to the media folder, e.g. "takes/<id>/%04d.png"
+    int frames = 0;
+    int width = 0;
+    int height = 0;
+    double fps = 0;
+    QJsonObject request; // requestToJson(): what makes the take again
+    QString prompt; // for the bin (also inside request)
+    quint64 seed = 0;
+    QString modelName;
+    QString modelDir;
+    QString weightsHash;
+    QString device;
+    QString precision;
+    QDateTime created;
+
+    QJsonObject toJson() const;
+    static TakeRecord fromJson(const QJsonObject& json); // throws ProjectError
+};
+
+struct MediaRecord {
+    QString id;
+    QString name;
+    QString path; // absolute, or relative to the media folder when it is inside it
+    QJsonObject toJson() const;
+    static MediaRecord fromJson(const QJsonObject& json);
+};
+
+class Project : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kFormatVersion = 1;
+    static constexpr const char* kSuffix = "kinora"; // NAME.kinora
+
+    // A new, untitled project with a fresh media folder under untitledRoot().
+    explicit Project(QObject* parent = nullptr);
+    ~Project() override;
+
+    // Reads a project file. Throws ProjectError (damaged, newer version, missing); never writes.
+    static std::unique_ptr<Project> open(const QString& path);
+
+    // Writes the project to `path` (Save when it is filePath(), Save As otherwise) and, when the
+    // media folder is not already beside `path`, moves it there first. Throws ProjectError with
+    // a clear message on failure; the old file and the media stay as they were.
+    void save(const QString& path);
+
+    QString filePath() const { return m_filePath; } // empty while untitled
+    QString mediaDir() const { return m_mediaDir; } // absolute
+    QString displayName() const; // file name without suffix, or "Untitled"
+    bool isUntitled() const { return m_filePath.isEmpty(); }
+    bool isModified() const { return m_modified; }
+    void setModified(bool modified);
+
+    // Takes, in bin order.
+    const std::vector<TakeRecord>& takes() const { return m_takes; }
+    const TakeRecord* take(const QString& id) const;
+    int indexOfTake(const QString& id) const;
+    QString newTakeId() const; // unused in this project
+    // The absolute pattern a job writes a new take's frames to: mediaDir/takes/<id>/%04d.png.
+    QString takeFramesPattern(const QString& id) const;
+    QString absoluteFramesPattern(const TakeRecord& take) const;
+    void addTake(TakeRecord take); // at the end
+    void insertTake(int index, TakeRecord take);
+    std::optional<TakeRecord> removeTake(const QString& id); // frames stay on disk (undo)
+    bool renameTake(const QString& id, const QString& name);
+
+    const std::vector<MediaRecord>& media() const { return m_media; }
+    void addMedia(MediaRecord media);
+
+    // Jobs that were still waiting when the project was saved (requestToJson() each).
+    QJsonArray pendingJobs() const { return m_pendingJobs; }
+    void setPendingJobs(const QJsonArray& jobs);
+
+    QJsonObject toJson() const;
+
+    // Recovery. The session's recovery file lives in its own folder under recoveryRoot() with a
+    // lock held while this process runs; a crash leaves the file and a stale lock behind.
+    void writeRecovery(); // throws ProjectError on a full disk etc.
+    void discardRecovery(); // on clean close or after a save
+    QString recoveryFile() const;
+
+    struct RecoverableSession {
+        QString recoveryFile;
+        QString originalPath; // the project file it belonged to, empty when untitled
+        QDateTime saved;
+        int takes = 0;
+    };
+    // Sessions whose process is gone (their lock is stale) and left a recovery file.
+    static std::vector<RecoverableSession> recoverableSessions();
+    // The recovered project: modified, at its original path (if any), its media where they were.
+    static std::unique_ptr<Project> recover(const RecoverableSession& session);
+    // Forgets a recoverable session the user declined (its untitled media go too).
+    static void discardSession(const RecoverableSession& session);
+
+    // Where untitled media folders and recovery files live (QStandardPaths::AppLocalDataLocation,
+    // or $KINORA_DATA_DIR when set, for tests).
+    static QString dataRoot();
+    static QString untitledRoot();
+    static QString recoveryRoot();
+
+Q_SIGNALS:
+    void modifiedChanged(bool modified);
+    void takesChanged(); // added, removed, renamed or reordered
+    void takeAdded(const QString& id);
+    void takeRemoved(const QString& id);
+    void takeRenamed(const QString& id);
+    void filePathChanged(const QString& path);
+
+private:
+    struct PrivateTag { };
+
+public:
+    Project(PrivateTag, QObject* parent);
+
+private:
+    void lockSession();
+    void fromJson(const QJsonObject& json, const QString& where); // throws ProjectError
+
+    QString m_filePath;
+    QString m_mediaDir;
+    bool m_modified = false;
+    bool m_ownsUntitledMedia = false; // the untitled media folder is ours to remove when discarded
+    std::vector<TakeRecord> m_takes;
+    std::vector<MediaRecord> m_media;
+    QJsonArray m_pendingJobs;
+    QString m_sessionDir;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace kinora::core

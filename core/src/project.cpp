@@ -1,0 +1,1 @@
+// project: to be written.

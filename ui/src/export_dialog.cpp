@@ -1,0 +1,1 @@
+// export_dialog: to be written.

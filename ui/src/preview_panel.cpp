@@ -1,0 +1,1 @@
+// preview_panel: to be written.

@@ -1,0 +1,1 @@
+// queue_panel: to be written.

@@ -1,0 +1,1 @@
+// settings_panel: to be written.

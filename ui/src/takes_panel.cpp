@@ -1,0 +1,1 @@
+// takes_panel: to be written.
