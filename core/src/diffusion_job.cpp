@@ -14,13 +14,16 @@
 #include "kinora/version.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
 #include <nlohmann/json.hpp>
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSaveFile>
 
 #include <cmath>
@@ -33,6 +36,19 @@ namespace {
 
 namespace inf = kinora::inference;
 using Json = nlohmann::ordered_json;
+
+} // namespace
+
+struct ModelCache::Entry {
+    QString dir;
+    QString device;
+    QString precision;
+    inf::NativeModel model;
+    Json modelJson; // name, family, config, version, folder, weights hashes (hashed once per load)
+    QString weightsHash;
+};
+
+namespace {
 
 std::filesystem::path localPath(const QString& path)
 {
@@ -111,11 +127,17 @@ QString sha256(const QString& path)
     return QString::fromLatin1(hash.result().toHex());
 }
 
-Json modelJson(const inf::NativeModel& model, const QString& dir)
+Json modelJson(const inf::NativeModel& model, const QString& dir, QString* combined)
 {
     Json weights = Json::object();
-    for (const auto& [role, file] : model.manifest.components)
-        weights[file] = utf8(sha256(QDir(dir).filePath(QString::fromStdString(file))));
+    QCryptographicHash all(QCryptographicHash::Sha256);
+    for (const auto& [role, file] : model.manifest.components) { // std::map: in role order
+        const QString hash = sha256(QDir(dir).filePath(QString::fromStdString(file)));
+        weights[file] = utf8(hash);
+        all.addData(hash.toLatin1());
+    }
+    if (combined)
+        *combined = QString::fromLatin1(all.result().toHex());
     return { { "name", model.manifest.name }, { "family", model.manifest.family },
         { "config", model.manifest.config }, { "version", model.manifest.version },
         { "dir", utf8(QFileInfo(dir).absoluteFilePath()) }, { "weights_sha256", weights } };
@@ -169,6 +191,19 @@ void writePreview(const QString& dir, const inf::TaskProgress& progress)
         tensorToFrames(progress.update.preview), true);
 }
 
+JobPreview toJobPreview(const inf::TaskProgress& p, bool full)
+{
+    JobPreview preview;
+    preview.step = p.update.step;
+    preview.total = p.update.total;
+    preview.window = p.window;
+    preview.windows = p.windows;
+    preview.firstFrame = p.firstFrame;
+    preview.fullDecode = full;
+    preview.frames = tensorToFrames(full ? p.update.fullDecode : p.update.preview);
+    return preview;
+}
+
 inf::TaskResult runTask(inf::NativeModel& model, const DiffusionJobRequest& r, inf::TaskOptions options,
     const inf::TaskCallbacks& callbacks, const std::vector<QImage>& clip, const std::vector<QImage>& masks,
     const QImage& first, int factor)
@@ -209,13 +244,13 @@ Retiming retimeTo(double fps, const Clip& clip)
 {
     if (!clip.hasRate)
         throw std::runtime_error(
-            "--fps needs the input's frame rate, which an image sequence does not carry; "
-            "use --factor K");
+            "a target frame rate needs the input's frame rate, which an image sequence does not "
+            "carry; interpolate by a factor instead");
     const double ratio = fps / clip.meta.fps.value();
     if (ratio <= 1.0 + 1e-9)
         throw std::runtime_error(
-            utf8(QStringLiteral("--fps %1 is not above the input's rate (%2 fps): nothing to "
-                                "interpolate")
+            utf8(QStringLiteral("the target rate %1 fps is not above the input's rate (%2 fps): "
+                                "nothing to interpolate")
                      .arg(fps)
                      .arg(clip.meta.fps.value())));
     Retiming t;
@@ -279,7 +314,7 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
     if (!explicitDir.isEmpty()) {
         if (isPack(explicitDir))
             return explicitDir;
-        throw ModelNotFoundError(utf8(QStringLiteral("no model pack at --model %1 (%2)")
+        throw ModelNotFoundError(utf8(QStringLiteral("no model pack at %1 (%2)")
                                           .arg(explicitDir, packProblem(explicitDir))),
             { explicitDir });
     }
@@ -299,13 +334,12 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
         problems << packProblem(place);
     }
     throw ModelNotFoundError(
-        utf8(QStringLiteral("no model pack found; tried --model (not given), $KINORA_MODEL (not set), %1; "
-                            "pass --model DIR or set KINORA_MODEL")
+        utf8(QStringLiteral("no model pack found; tried $KINORA_MODEL (not set), %1")
                  .arg(problems.join(QStringLiteral(", ")))),
         places);
 }
 
-DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb)
+DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb, ModelCache* cache)
 {
     // Everything that can fail cheaply fails before the model loads.
     EncodeSettings settings;
@@ -314,14 +348,14 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     } else {
         const auto codec = codecFromName(r.codec);
         if (!codec)
-            throw std::runtime_error(utf8(QStringLiteral("--codec %1: not one of %2")
+            throw std::runtime_error(utf8(QStringLiteral("no codec named %1; the codecs are %2")
                                               .arg(r.codec, codecNames().join(QStringLiteral(", ")))));
         settings.codec = *codec;
     }
     settings.crf = r.crf;
     settings.overwrite = r.overwrite;
     if (!r.overwrite && outputExists(r.output))
-        throw OutputExistsError(utf8(r.output) + " exists (use -y to replace it)");
+        throw OutputExistsError(utf8(r.output) + " exists");
     const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
     Clip clip;
     std::vector<QImage> masks;
@@ -343,10 +377,16 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     out.modelDir = findModelDir(r.modelDir);
     std::vector<QImage> frames;
     Json sidecar;
+    ModelCache ownCache;
+    ModelCache& models = cache ? *cache : ownCache;
     try {
+        // No autograd anywhere in a job: less memory, and no version counters on the weights.
+        c10::InferenceMode inferenceMode;
         const auto device = inf::resolveDevice(inf::parseDevicePreference(utf8(r.device)));
         const auto precision = inf::resolvePrecision(inf::parsePrecision(utf8(r.precision)), device);
-        auto model = inf::loadNativePack(localPath(out.modelDir), c10::Device(device), precision);
+        out.loadSeconds = models.load(out.modelDir, QString::fromStdString(device), QString::fromStdString(precision));
+        auto& loaded = models.entry();
+        auto& model = loaded.model;
         inf::TaskOptions options;
         options.prompt = utf8(r.prompt);
         options.negativePrompt = utf8(r.negativePrompt);
@@ -356,6 +396,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
         options.seed = r.seed;
         options.width = r.width;
         options.height = r.height;
+        options.fullDecodeEvery = r.fullDecodeEvery;
         inf::TaskCallbacks callbacks;
         callbacks.isCancelled = cancelled;
         callbacks.onStep = [&](const inf::TaskProgress& p) {
@@ -363,6 +404,11 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
                 writePreview(r.previewDir, p);
             if (cb.onProgress)
                 cb.onProgress({ p.update.step, p.update.total, p.window, p.windows });
+            if (cb.onPreview && (!cb.wantsPreview || cb.wantsPreview())) {
+                const bool full = p.update.fullDecode.defined();
+                if (full || p.update.preview.defined())
+                    cb.onPreview(toJobPreview(p, full));
+            }
         };
         const auto result = runTask(model, r, options, callbacks, clip.frames, masks, first, retiming.factor);
         frames = tensorToFrames(result.video);
@@ -384,12 +430,19 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
             }
         }
         const double fps = settings.meta.fps.value();
-        sidecar = { { "request", requestJson(r, result, fps, frames) },
-            { "model", modelJson(model, out.modelDir) }, { "kinora_version", kVersion },
-            { "libtorch_version", inf::runtimeInfo().libtorchVersion }, { "device", device },
-            { "precision", precision } };
+        sidecar = { { "request", requestJson(r, result, fps, frames) }, { "model", loaded.modelJson },
+            { "kinora_version", kVersion }, { "libtorch_version", inf::runtimeInfo().libtorchVersion },
+            { "device", device }, { "precision", precision } };
         out.device = QString::fromStdString(device);
+        out.precision = QString::fromStdString(precision);
+        out.modelName = QString::fromStdString(model.manifest.name);
+        out.weightsHash = loaded.weightsHash;
         out.windows = result.windows;
+        out.fps = fps;
+        out.steps = result.resolved.steps;
+        out.guidance = result.resolved.guidance;
+        out.sampler = QString::fromStdString(result.resolved.sampler);
+        out.seed = result.resolved.seed;
     } catch (const inf::PipelineCancelled&) {
         throw JobCancelled();
     } catch (const c10::Error& e) { // LibTorch's own messages carry a C++ backtrace: keep the first line
@@ -408,10 +461,113 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
         removeOutput(r.output);
         throw;
     }
+    out.sidecarJson = QJsonDocument::fromJson(QByteArray::fromStdString(sidecar.dump())).object();
     out.frames = static_cast<int>(frames.size());
     out.width = frames.front().width();
     out.height = frames.front().height();
     return out;
+}
+
+ModelCache::ModelCache() = default;
+ModelCache::~ModelCache() = default;
+
+void ModelCache::clear()
+{
+    m_entry.reset();
+}
+
+bool ModelCache::holds(const QString& modelDir, const QString& device, const QString& precision) const
+{
+    return m_entry && m_entry->dir == QFileInfo(modelDir).canonicalFilePath() && m_entry->device == device
+        && m_entry->precision == precision;
+}
+
+double ModelCache::load(const QString& modelDir, const QString& device, const QString& precision)
+{
+    // A pack rewritten on disk (retrained into the same folder) is reloaded: its weights' times
+    // are part of what the cache holds.
+    if (holds(modelDir, device, precision))
+        return 0;
+    m_entry.reset(); // free the old weights before loading new ones
+    QElapsedTimer timer;
+    timer.start();
+    auto entry = std::make_unique<Entry>();
+    entry->dir = QFileInfo(modelDir).canonicalFilePath();
+    entry->device = device;
+    entry->precision = precision;
+    entry->model = inf::loadNativePack(localPath(modelDir), c10::Device(utf8(device)), utf8(precision));
+    entry->modelJson = modelJson(entry->model, modelDir, &entry->weightsHash);
+    m_entry = std::move(entry);
+    return static_cast<double>(timer.nsecsElapsed()) / 1e9;
+}
+
+ModelCache::Entry& ModelCache::entry()
+{
+    if (!m_entry)
+        throw std::logic_error("ModelCache::entry() before load()");
+    return *m_entry;
+}
+
+QJsonObject requestToJson(const DiffusionJobRequest& r)
+{
+    return QJsonObject { { QStringLiteral("task"), QString::fromLatin1(taskName(r.task)) },
+        { QStringLiteral("prompt"), r.prompt }, { QStringLiteral("negative_prompt"), r.negativePrompt },
+        { QStringLiteral("input"), r.input }, { QStringLiteral("mask"), r.mask },
+        { QStringLiteral("image"), r.image }, { QStringLiteral("output"), r.output },
+        { QStringLiteral("codec"), r.codec }, { QStringLiteral("crf"), r.crf },
+        { QStringLiteral("frames"), r.frames }, { QStringLiteral("factor"), r.factor },
+        { QStringLiteral("width"), r.width }, { QStringLiteral("height"), r.height },
+        { QStringLiteral("fps"), r.fps }, { QStringLiteral("steps"), r.steps },
+        { QStringLiteral("guidance"), r.guidance }, { QStringLiteral("sampler"), r.sampler },
+        // JSON numbers are doubles: a 64-bit seed goes as a decimal string so no bit is lost.
+        { QStringLiteral("seed"), QString::number(r.seed) }, { QStringLiteral("device"), r.device },
+        { QStringLiteral("precision"), r.precision }, { QStringLiteral("model_dir"), r.modelDir },
+        { QStringLiteral("full_decode_every"), r.fullDecodeEvery } };
+}
+
+DiffusionJobRequest requestFromJson(const QJsonObject& j)
+{
+    DiffusionJobRequest r;
+    const QString task = j.value(QStringLiteral("task")).toString(QStringLiteral("generate"));
+    bool known = false;
+    for (const auto t : { DiffusionTask::Generate, DiffusionTask::Extend, DiffusionTask::Inpaint,
+             DiffusionTask::Interpolate })
+        if (task == QLatin1String(taskName(t))) {
+            r.task = t;
+            known = true;
+        }
+    if (!known)
+        throw std::runtime_error(utf8(QStringLiteral("unknown task \"%1\" in a saved request").arg(task)));
+    const auto text = [&j](const char* key, const QString& fallback = {}) {
+        return j.value(QLatin1String(key)).toString(fallback);
+    };
+    const auto integer = [&j](const char* key, int fallback) { return j.value(QLatin1String(key)).toInt(fallback); };
+    const auto real = [&j](const char* key, double fallback) {
+        return j.value(QLatin1String(key)).toDouble(fallback);
+    };
+    r.prompt = text("prompt");
+    r.negativePrompt = text("negative_prompt");
+    r.input = text("input");
+    r.mask = text("mask");
+    r.image = text("image");
+    r.output = text("output");
+    r.codec = text("codec");
+    r.crf = integer("crf", -1);
+    r.frames = integer("frames", 0);
+    r.factor = integer("factor", 0);
+    r.width = integer("width", 0);
+    r.height = integer("height", 0);
+    r.fps = real("fps", 0);
+    r.steps = integer("steps", 0);
+    r.guidance = real("guidance", -1);
+    r.sampler = text("sampler");
+    const QJsonValue seed = j.value(QStringLiteral("seed"));
+    r.seed = seed.isString() ? seed.toString().toULongLong() : static_cast<uint64_t>(seed.toDouble(0));
+    r.device = text("device", QStringLiteral("auto"));
+    r.precision = text("precision", QStringLiteral("auto"));
+    r.modelDir = text("model_dir");
+    r.fullDecodeEvery = integer("full_decode_every", 0);
+    return r;
 }
 
 ModelPackInfo describeModelPack(const QString& dir)

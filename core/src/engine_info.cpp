@@ -3,7 +3,12 @@
 #include "kinora/inference/runtime.h"
 #include "kinora/version.h"
 
+#include <ATen/Parallel.h>
 #include <opencv2/core/version.hpp>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 extern "C" {
 #include <libavutil/avutil.h>
@@ -29,6 +34,21 @@ EngineInfo engineInfo()
         info.deviceDetail = QStringLiteral("%1 threads").arg(runtime.cpuThreads);
     }
     return info;
+}
+
+void setEngineThreads(int threads)
+{
+    if (threads > 0)
+        at::set_num_threads(threads);
+}
+
+void lowerCurrentThreadPriority()
+{
+#ifdef __linux__
+    // On Linux the nice value belongs to the thread, and threads it creates inherit it.
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    ::setpriority(PRIO_PROCESS, tid, 10);
+#endif
 }
 
 } // namespace kinora::core

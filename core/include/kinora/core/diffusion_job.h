@@ -53,6 +53,7 @@ struct DiffusionJobRequest {
     QString precision = QStringLiteral("auto"); // auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16
     QString modelDir; // empty: findModelDir's search
     QString previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
+    int fullDecodeEvery = 0; // > 0: a full VAE decode of the predicted clip every N steps (previews)
     bool overwrite = false;
 };
 

@@ -17,4 +17,12 @@ struct EngineInfo {
 
 EngineInfo engineInfo();
 
+// The number of LibTorch intra-op threads jobs started from the calling thread use (the worker's:
+// OpenMP's thread count is per calling thread). 0 leaves LibTorch's default.
+void setEngineThreads(int threads);
+
+// Lowers the calling thread's CPU priority (nice +10 on Linux), and with it that of the compute
+// threads it starts later, so that a window stays responsive while the engine uses every core.
+void lowerCurrentThreadPriority();
+
 } // namespace kinora::core
