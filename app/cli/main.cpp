@@ -3,12 +3,14 @@
 // results (the output path, info's text or JSON), progress and errors go to stderr, and the exit
 // status is 0 success, 1 runtime error, 2 usage error, 130 interrupted.
 
+#include "error_hints.h"
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/engine_bench.h"
 #include "kinora/core/engine_info.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/model_eval.h"
 #include "kinora/core/model_training.h"
+#include "kinora/inference/job_flags.h"
 #include "media_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -20,12 +22,13 @@
 #include <csignal>
 #include <cstdint>
 #include <iostream>
-#include <regex>
 #include <string>
 
 namespace {
 
+using kinora::cli::describeError;
 using kinora::core::DiffusionTask;
+namespace flags = kinora::inference::flags;
 
 constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
@@ -78,13 +81,6 @@ struct DiffusionOptions {
     bool overwrite = false;
 };
 
-const CLI::Validator kSizeValidator(
-    [](std::string& text) {
-        static const std::regex size(R"(([1-9][0-9]{0,4})x([1-9][0-9]{0,4}))");
-        return std::regex_match(text, size) ? std::string() : "must be WxH, e.g. 64x64, not '" + text + "'";
-    },
-    "WxH");
-
 void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
 {
     sub->add_option(
@@ -105,10 +101,8 @@ void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
     sub->add_option("--seed", o.seed, "seed of the initial noise (default 0)");
     sub->add_option("--sampler", o.sampler, "sampler (default: the pack's)")
         ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
-    sub->add_option("--device", o.device, "auto, cpu or cuda")
-        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
-    sub->add_option("--precision", o.precision, "auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16")
-        ->check(CLI::IsMember({ "auto", "fp32", "bf16", "fp16" }));
+    flags::addDeviceFlag(sub, o.device);
+    flags::addPrecisionFlag(sub, o.precision);
     sub->add_option("--preview-dir", o.previewDir, "write each step's preview frames to DIR/step_NNN/");
     sub->add_flag("-y", o.overwrite, "replace an existing OUT");
 }
@@ -136,11 +130,8 @@ kinora::core::DiffusionJobRequest toRequest(DiffusionTask task, const DiffusionO
     r.crf = o.crf;
     r.frames = o.frames;
     r.factor = o.factor;
-    if (!o.size.empty()) { // checked by kSizeValidator
-        const auto x = o.size.find('x');
-        r.width = std::stoi(o.size.substr(0, x));
-        r.height = std::stoi(o.size.substr(x + 1));
-    }
+    if (!o.size.empty()) // checked by flags::sizeValidator()
+        flags::parseSize(o.size, r.width, r.height);
     r.fps = o.fps;
     r.steps = o.steps;
     r.guidance = o.guidance;
@@ -164,6 +155,14 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
     if (task == DiffusionTask::Interpolate && o.factor == 0 && o.fps <= 0) {
         std::cerr << prefix << "give --factor K or --fps F\n";
         return kExitUsage;
+    }
+    // The job's own message says "interpolate by a factor instead"; here that is a flag.
+    if (task == DiffusionTask::Interpolate && o.factor == 0
+        && kinora::core::isSequencePattern(QString::fromStdString(o.input))) {
+        std::cerr << prefix
+                  << "--fps needs the input's frame rate, which an image sequence does not carry (use "
+                     "--factor K instead)\n";
+        return kExitRuntime;
     }
 
     const bool hasMethod = task == DiffusionTask::Interpolate || task == DiffusionTask::Inpaint;
@@ -201,7 +200,7 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
         return kExitInterrupted;
     } catch (const std::exception& e) {
         endProgressLine();
-        std::cerr << prefix << e.what() << "\n";
+        std::cerr << prefix << describeError(e) << "\n";
         return kExitRuntime;
     }
 }
@@ -237,7 +236,7 @@ int runInfo(const std::string& path, bool json)
             std::cout << "  " << s(role) << ": " << count << "\n";
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "kinora-cli info: " << e.what() << "\n";
+        std::cerr << "kinora-cli info: " << describeError(e) << "\n";
         return kExitRuntime;
     }
 }
@@ -245,15 +244,18 @@ int runInfo(const std::string& path, bool json)
 int runTrain(const kinora::core::TrainPackOptions& o)
 {
     installInterruptHandler();
+    bool progressShown = false;
     try {
         const auto result = kinora::core::trainModelPack(
             o,
-            [](const kinora::core::TrainPackProgress& p) {
-                if (p.step % 10 == 0 || p.step == p.total)
-                    std::cerr << "\r" << p.line << "   " << std::flush;
+            [&progressShown](const kinora::core::TrainPackProgress& p) {
+                if (p.step % 10 == 0 || p.step == p.total) {
+                    std::cerr << "\r" << kinora::core::describeTrainProgress(p) << "   " << std::flush;
+                    progressShown = true;
+                }
             },
             [] { return interrupted.load(); });
-        if (o.steps > 0)
+        if (progressShown)
             std::cerr << "\n";
         if (result.resumed)
             std::cerr << "resumed the training in " << o.output << "\n";
@@ -268,13 +270,13 @@ int runTrain(const kinora::core::TrainPackOptions& o)
         std::cout << o.output << "\n";
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "kinora-cli train: " << e.what() << "\n";
+        std::cerr << (progressShown ? "\n" : "") << "kinora-cli train: " << describeError(e) << "\n";
         return kExitRuntime;
     }
 }
 
 // Progress on stderr, the tables (or JSON) on stdout.
-int runEval(const kinora::core::ModelEvalRequest& request, bool json)
+int runEval(const kinora::core::ModelEvalRequest& request)
 {
     installInterruptHandler();
     try {
@@ -285,8 +287,8 @@ int runEval(const kinora::core::ModelEvalRequest& request, bool json)
                           << (p.done == p.total ? "\n" : "") << std::flush;
             },
             [] { return interrupted.load(); });
-        std::cout << (json ? kinora::core::modelEvalReportJson(report)
-                           : kinora::core::formatModelEvalReport(report));
+        std::cout << (request.json ? kinora::core::modelEvalReportJson(report)
+                                   : kinora::core::formatModelEvalReport(report));
         return 0;
     } catch (const kinora::core::JobCancelled&) {
         std::cerr << "\nkinora-cli eval: interrupted\n";
@@ -295,18 +297,13 @@ int runEval(const kinora::core::ModelEvalRequest& request, bool json)
         std::cerr << "kinora-cli eval: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "kinora-cli eval: " << e.what() << "\n";
+        std::cerr << "kinora-cli eval: " << describeError(e) << "\n";
         return kExitRuntime;
     }
 }
 
-int runBench(kinora::core::EngineBenchOptions o, const std::string& size)
+int runBench(const kinora::core::BenchOptions& o)
 {
-    if (!size.empty()) { // checked by kSizeValidator
-        const auto x = size.find('x');
-        o.width = std::stoi(size.substr(0, x));
-        o.height = std::stoi(size.substr(x + 1));
-    }
     try {
         std::cout << kinora::core::runEngineBench(
             o, [](const std::string& line) { std::cerr << line << "\n"; });
@@ -315,7 +312,7 @@ int runBench(kinora::core::EngineBenchOptions o, const std::string& size)
         std::cerr << "kinora-cli bench: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "kinora-cli bench: " << e.what() << "\n";
+        std::cerr << "kinora-cli bench: " << describeError(e) << "\n";
         return kExitRuntime;
     }
 }
@@ -346,7 +343,7 @@ int main(int argc, char** argv)
     generate->add_option("--image", o.image, "FIRST_FRAME: an image the clip starts from");
     generate->add_option("--frames", o.frames, "frame count (default: the pack's)")
         ->check(CLI::PositiveNumber);
-    generate->add_option("--size", o.size, "WxH (default: the pack's)")->check(kSizeValidator);
+    generate->add_option("--size", o.size, "WxH (default: the pack's)")->check(flags::sizeValidator());
     generate->add_option("--fps", o.fps, "frame rate (default: the pack's)")->check(CLI::PositiveNumber);
 
     auto* extend = app.add_subcommand("extend", "continue a clip by N frames");
@@ -409,70 +406,28 @@ int main(int argc, char** argv)
 
     kinora::core::TrainPackOptions train;
     auto* trainCmd = app.add_subcommand("train", "train a model pack from procedural clips (resumable)");
-    trainCmd->add_option("--config", train.config, "architecture size")
-        ->check(CLI::IsMember({ "tiny", "default" }));
-    trainCmd
-        ->add_option("--steps", train.steps, "training steps, VAE and denoiser (0: write an untrained pack)")
-        ->required()
-        ->check(CLI::NonNegativeNumber);
-    trainCmd->add_option("--vae-steps", train.vaeSteps, "of which VAE steps (default: a fifth)")
-        ->check(CLI::NonNegativeNumber);
-    trainCmd->add_option("--batch", train.batch, "clips per step")->check(CLI::PositiveNumber);
-    trainCmd->add_option("--lr", train.learningRate, "denoiser learning rate")->check(CLI::PositiveNumber);
-    trainCmd->add_option("--checkpoint-every", train.checkpointEvery, "steps between checkpoints");
-    trainCmd->add_option("--device", train.device, "auto, cpu or cuda")
-        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
-    trainCmd
-        ->add_option(
-            "--precision", train.precision, "auto (bf16 autocast on CUDA, fp32 on CPU), fp32 or bf16")
-        ->check(CLI::IsMember({ "auto", "fp32", "bf16" }));
-    trainCmd->add_option("--seed", train.seed, "seed of the weights and the training data");
-    trainCmd->add_option("-o,--output", train.output, "model pack folder")->required();
-    trainCmd->add_flag("-y", train.overwrite, "replace an existing finished pack");
+    flags::addTrainFlags(trainCmd, train);
     choose(trainCmd);
 
-    kinora::core::EngineBenchOptions bench;
-    std::string benchSize;
+    kinora::core::BenchOptions bench;
     auto* benchCmd
         = app.add_subcommand("bench", "benchmark the engine: denoiser, loop overhead, memory, cancel");
-    benchCmd->add_option("--config", bench.config, "random weights of this size")
-        ->check(CLI::IsMember({ "tiny", "default" }));
-    benchCmd->add_option("--model", bench.modelDir, "a model pack instead of random weights");
-    benchCmd->add_option("--device", bench.device, "auto, cpu or cuda")
-        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
-    benchCmd->add_option("--steps", bench.steps, "sampling steps to time")->check(CLI::Range(2, 10000));
-    benchCmd->add_option("--warmup", bench.warmup, "untimed forwards first")->check(CLI::NonNegativeNumber);
-    benchCmd->add_option("--size", benchSize, "WxH (default: the pack's)")->check(kSizeValidator);
-    benchCmd->add_option("--frames", bench.frames, "frames (default: the pack's)")
-        ->check(CLI::PositiveNumber);
-    benchCmd->add_flag("--json", bench.json, "print JSON");
+    flags::addBenchFlags(benchCmd, bench);
     choose(benchCmd);
 
     kinora::core::ModelEvalRequest eval;
-    std::string evalModel, evalDevice = "auto";
-    bool evalJson = false;
     auto* evalCmd = app.add_subcommand("eval",
         "measure a model pack: text-to-video on seen and held-out captions, inpainting and "
         "interpolation on held-out clips beside classical baselines");
-    evalCmd->add_option(
-        "--model", evalModel, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
-    evalCmd->add_option("--clips", eval.clips, "text-to-video clips per group (default 20; 0: skip)")
-        ->check(CLI::NonNegativeNumber);
+    flags::addEvalFlags(evalCmd, eval, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
     evalCmd
         ->add_option("--restoration-clips", eval.restorationClips,
             "clips for inpainting and for interpolation (default 10; 0: skip)")
         ->check(CLI::NonNegativeNumber);
-    evalCmd->add_option("--steps", eval.steps, "denoising steps (default: the pack's)")
-        ->check(CLI::PositiveNumber);
-    evalCmd->add_option("--seed", eval.seed, "seed of the scenes and the noise (default 0)");
-    evalCmd->add_option("--device", evalDevice, "auto, cpu or cuda")
-        ->check(CLI::IsMember({ "auto", "cpu", "cuda" }));
-    std::string evalSheet;
-    evalCmd->add_option("--sheet", evalSheet,
+    evalCmd->add_option("--sheet", eval.sheet,
         "write a contact sheet (PNG) of the first text-to-video clips of each group, with what was read");
     evalCmd->add_option("--sheet-clips", eval.sheetClips, "clips per group on the sheet (default 8)")
         ->check(CLI::PositiveNumber);
-    evalCmd->add_flag("--json", evalJson, "print JSON");
     choose(evalCmd);
 
     try {
@@ -509,9 +464,6 @@ int main(int argc, char** argv)
     if (chosen == "train")
         return runTrain(train);
     if (chosen == "bench")
-        return runBench(bench, benchSize);
-    eval.modelDir = QString::fromStdString(evalModel);
-    eval.device = QString::fromStdString(evalDevice);
-    eval.sheet = QString::fromStdString(evalSheet);
-    return runEval(eval, evalJson);
+        return runBench(bench);
+    return runEval(eval);
 }

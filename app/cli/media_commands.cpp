@@ -1,5 +1,7 @@
 #include "media_commands.h"
 
+#include "error_hints.h"
+
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/media.h"
 #include "kinora/core/transcode.h"
@@ -77,7 +79,7 @@ int runEncode(const EncodeOptions& o, const std::atomic<bool>& interrupted)
         return kExitInterrupted;
     } catch (const std::exception& e) {
         endLine();
-        std::cerr << prefix << e.what() << "\n";
+        std::cerr << prefix << describeError(e) << "\n";
         return kExitRuntime;
     }
 }

@@ -2,23 +2,21 @@
 
 #include "kinora/inference/bench.h"
 
+#include <c10/util/Exception.h>
+
+#include <stdexcept>
+
 namespace kinora::core {
 
 std::string runEngineBench(
-    const EngineBenchOptions& options, const std::function<void(const std::string&)>& progress)
+    const BenchOptions& options, const std::function<void(const std::string&)>& progress)
 {
-    inference::BenchOptions engine;
-    engine.config = options.config;
-    engine.modelDir = options.modelDir;
-    engine.device = options.device;
-    engine.steps = options.steps;
-    engine.warmup = options.warmup;
-    engine.width = options.width;
-    engine.height = options.height;
-    engine.frames = options.frames;
-    engine.bf16 = options.bf16;
-    const auto report = inference::runBench(engine, progress);
-    return options.json ? inference::formatBenchJson(report) : inference::formatBench(report);
+    try {
+        const auto report = inference::runBench(options, progress);
+        return options.json ? inference::formatBenchJson(report) : inference::formatBench(report);
+    } catch (const c10::Error& e) { // LibTorch's own messages carry a C++ backtrace: keep the first line
+        throw std::runtime_error(e.what_without_backtrace());
+    }
 }
 
 } // namespace kinora::core

@@ -223,7 +223,7 @@ std::unique_ptr<SequenceWriter> SequenceWriter::create(const QString& pattern, b
     s.pattern = pattern;
     s.existing = matchingFiles(pattern);
     if (!s.existing.empty() && !overwrite)
-        throw OutputExistsError(pattern.toStdString() + " exists (use -y to replace it)");
+        throw OutputExistsError(pattern.toStdString() + " exists");
     const QString dir = QFileInfo(pattern).absolutePath();
     s.created.outermost = firstMissingFolder(dir);
     if (!QDir().mkpath(dir))

@@ -8,13 +8,11 @@
 #include "kinora/inference/model_eval.h"
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/procedural.h"
-#include "kinora/inference/runtime.h"
 #include "kinora/inference/tasks.h"
 #include "video_tensor.h"
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
-#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
@@ -26,7 +24,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -144,11 +141,6 @@ void writeSheet(const QString& path, const std::vector<cv::Mat>& rows)
             + file.errorString().toStdString());
 }
 
-CaptionScore fromEngine(const inf::GroupScore& g)
-{
-    return { g.clips, g.colour, g.shape, g.direction, g.flicker };
-}
-
 } // namespace
 
 void accumulateFrameErrors(FrameErrors& into, const unsigned char* truth, const unsigned char* made,
@@ -211,35 +203,33 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
     const std::function<void(const ModelEvalProgress&)>& onProgress, const std::function<bool()>& isCancelled)
 {
     if (r.clips < 0 || r.restorationClips < 0 || (r.clips == 0 && r.restorationClips == 0))
-        throw std::invalid_argument("eval needs --clips or --restoration-clips above 0");
+        throw std::invalid_argument(
+            "the evaluation needs text-to-video clips or restoration clips: both counts are 0");
     const auto cancelled = [&isCancelled] { return isCancelled && isCancelled(); };
     const auto report = [&onProgress](const char* stage, int done, int total) {
         if (onProgress)
             onProgress({ QString::fromLatin1(stage), done, total });
     };
     ModelEvalReport out;
-    out.modelDir = QFileInfo(findModelDir(r.modelDir)).absoluteFilePath();
-    if (!r.sheet.isEmpty()) {
-        if (!r.sheet.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+    const QString modelDir = QFileInfo(findModelDir(QString::fromStdString(r.modelDir))).absoluteFilePath();
+    out.modelDir = modelDir.toStdString();
+    const QString sheet = QString::fromStdString(r.sheet);
+    if (!sheet.isEmpty()) {
+        if (!sheet.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
             throw std::invalid_argument("the contact sheet is a PNG: name it NAME.png");
         if (r.clips == 0)
-            throw std::invalid_argument(
-                "the contact sheet shows text-to-video clips: --clips must be above 0");
-        const QString folder = QFileInfo(r.sheet).absolutePath();
+            throw std::invalid_argument("the contact sheet shows text-to-video clips, and their count is 0");
+        const QString folder = QFileInfo(sheet).absolutePath();
         if (!QDir().mkpath(folder)) // before the long part, not after it
             throw std::runtime_error(
                 "cannot make the folder " + folder.toStdString() + " for the contact sheet");
     }
     try {
-        const auto device = inf::resolveDevice(inf::parseDevicePreference(r.device.toStdString()));
-        const auto precision = inf::resolvePrecision(inf::parsePrecision(r.precision.toStdString()), device);
-        auto model = inf::loadNativePack(
-            QFile::encodeName(out.modelDir).toStdString(), c10::Device(device), precision);
-        for (auto& [role, module] : model.components())
-            module->eval();
+        auto model = inf::loadPack(QFile::encodeName(modelDir).toStdString(), r.device, r.precision);
         const auto& d = model.manifest.defaults;
-        out.modelName = QString::fromStdString(model.manifest.name);
-        out.device = QString::fromStdString(device);
+        out.modelName = model.manifest.name;
+        out.device = model.device;
+        out.precision = model.precision;
         out.width = d.width;
         out.height = d.height;
         out.frames = d.frames;
@@ -247,26 +237,23 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
         out.vaePsnr = inf::vaeRoundTripPsnr(model, 8, r.seed);
 
         if (r.clips > 0) {
-            inf::ModelEvalOptions options;
-            options.clips = r.clips;
-            options.steps = r.steps;
-            options.seed = r.seed;
             std::vector<cv::Mat> rows;
             int seenRows = 0, heldOutRows = 0;
-            if (!r.sheet.isEmpty())
-                options.onClipMade = [&](const inf::EvaluatedClip& clip) {
+            std::function<void(const inf::EvaluatedClip&)> onClipMade;
+            if (!sheet.isEmpty())
+                onClipMade = [&](const inf::EvaluatedClip& clip) {
                     int& count = clip.heldOut ? heldOutRows : seenRows;
                     if (count++ < r.sheetClips)
                         rows.push_back(sheetRow(clip));
                 };
             const auto t2v = inf::evaluateTextToVideo(
-                model, options, [&](int done, int total) { report("text-to-video", done, total); },
-                cancelled);
-            out.seen = fromEngine(t2v.seen);
-            out.heldOut = fromEngine(t2v.heldOut);
+                model, r, [&](int done, int total) { report("text-to-video", done, total); }, cancelled,
+                onClipMade);
+            out.seen = t2v.seen;
+            out.heldOut = t2v.heldOut;
             out.secondsPerClip = t2v.secondsPerClip;
             if (!rows.empty()) {
-                writeSheet(r.sheet, rows);
+                writeSheet(sheet, rows);
                 out.sheet = r.sheet;
             }
         }
@@ -279,6 +266,7 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
             inf::TaskOptions options;
             options.prompt = scene.caption(); // as an artist describes the shot
             options.steps = r.steps;
+            options.guidance = r.guidance;
             options.seed = r.seed + static_cast<uint64_t>(index);
             return options;
         };
@@ -352,70 +340,6 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
         throw std::runtime_error(e.what_without_backtrace());
     }
     return out;
-}
-
-std::string formatModelEvalReport(const ModelEvalReport& r)
-{
-    char line[200];
-    std::string text = r.modelName.toStdString() + " (" + r.modelDir.toStdString() + ") on "
-        + r.device.toStdString() + ": " + std::to_string(r.frames) + " frames at " + std::to_string(r.width)
-        + "x" + std::to_string(r.height) + ", " + std::to_string(r.steps) + " steps\n";
-    std::snprintf(line, sizeof line, "VAE round trip: %.2f dB PSNR\n", r.vaePsnr);
-    text += line;
-    if (r.seen.clips + r.heldOut.clips > 0) {
-        text += "\ntext-to-video  clips  colour  shape  direction  flicker/255\n";
-        for (const auto& [name, g] : { std::pair { "seen", r.seen }, std::pair { "held-out", r.heldOut } }) {
-            std::snprintf(line, sizeof line, "%-13s %6d %6.0f%% %5.0f%% %9.0f%% %11.2f\n", name, g.clips,
-                100 * g.colour, 100 * g.shape, 100 * g.direction, g.flicker);
-            text += line;
-        }
-        std::snprintf(line, sizeof line, "%.1f s per clip\n", r.secondsPerClip);
-        text += line;
-    }
-    if (!r.sheet.isEmpty())
-        text += "contact sheet: " + r.sheet.toStdString() + "\n";
-    if (r.inpainting.clips + r.interpolation.clips > 0) {
-        text += "\nheld-out clips             clips  PSNR model  baseline   gain  SSIM model  baseline\n";
-        const auto row = [&](const char* name, const RestorationScore& s) {
-            std::snprintf(line, sizeof line, "%-26s %6d %8.2f dB %6.2f dB %+6.2f %10.3f %9.3f\n", name,
-                s.clips, s.psnr, s.baselinePsnr, s.psnr - s.baselinePsnr, s.ssim, s.baselineSsim);
-            text += line;
-        };
-        row("inpainting (Telea)", r.inpainting);
-        std::snprintf(line, sizeof line, "interpolation x%d", r.interpolationFactor);
-        const std::string name = std::string(line) + " (blend)";
-        row(name.c_str(), r.interpolation);
-    }
-    return text;
-}
-
-std::string modelEvalReportJson(const ModelEvalReport& r)
-{
-    using Json = nlohmann::ordered_json;
-    const auto number = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
-    const auto group = [&](const CaptionScore& g) {
-        return Json { { "clips", g.clips }, { "colour", g.colour }, { "shape", g.shape },
-            { "direction", g.direction }, { "flicker", g.flicker } };
-    };
-    const auto restoration = [&](const RestorationScore& s) {
-        return Json { { "clips", s.clips }, { "psnr", number(s.psnr) }, { "ssim", number(s.ssim) },
-            { "baseline_psnr", number(s.baselinePsnr) }, { "baseline_ssim", number(s.baselineSsim) } };
-    };
-    Json j { { "model", r.modelName.toStdString() }, { "model_dir", r.modelDir.toStdString() },
-        { "device", r.device.toStdString() }, { "width", r.width }, { "height", r.height },
-        { "frames", r.frames }, { "steps", r.steps }, { "vae_psnr", number(r.vaePsnr) } };
-    if (r.seen.clips + r.heldOut.clips > 0)
-        j["text_to_video"] = { { "seen", group(r.seen) }, { "held_out", group(r.heldOut) },
-            { "seconds_per_clip", r.secondsPerClip } };
-    if (!r.sheet.isEmpty())
-        j["sheet"] = r.sheet.toStdString();
-    if (r.inpainting.clips > 0)
-        j["inpainting"] = restoration(r.inpainting);
-    if (r.interpolation.clips > 0) {
-        j["interpolation"] = restoration(r.interpolation);
-        j["interpolation"]["factor"] = r.interpolationFactor;
-    }
-    return j.dump(2) + "\n";
 }
 
 } // namespace kinora::core

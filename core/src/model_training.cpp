@@ -2,32 +2,20 @@
 
 #include "kinora/inference/train_command.h"
 
+#include <c10/util/Exception.h>
+
+#include <stdexcept>
+
 namespace kinora::core {
 
-TrainPackResult trainModelPack(const TrainPackOptions& o,
+TrainPackResult trainModelPack(const TrainPackOptions& options,
     const std::function<void(const TrainPackProgress&)>& onProgress, const std::function<bool()>& isCancelled)
 {
-    inference::TrainPackOptions options;
-    options.config = o.config;
-    options.steps = o.steps;
-    options.vaeSteps = o.vaeSteps;
-    options.batch = o.batch;
-    options.learningRate = o.learningRate;
-    options.seed = o.seed;
-    options.device = o.device;
-    options.precision = o.precision;
-    options.output = o.output;
-    options.checkpointEvery = o.checkpointEvery;
-    options.overwrite = o.overwrite;
-    const auto r = inference::trainModelPack(
-        options,
-        [&onProgress](const inference::TrainPackProgress& p) {
-            if (onProgress)
-                onProgress(
-                    { p.phase, p.step, p.total, p.loss, p.seconds, inference::describeTrainProgress(p) });
-        },
-        isCancelled);
-    return { r.stepsRun, r.resumed, r.interrupted, r.parameters };
+    try {
+        return inference::trainModelPack(options, onProgress, isCancelled);
+    } catch (const c10::Error& e) { // LibTorch's own messages carry a C++ backtrace: keep the first line
+        throw std::runtime_error(e.what_without_backtrace());
+    }
 }
 
 } // namespace kinora::core

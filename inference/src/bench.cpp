@@ -144,12 +144,6 @@ double peakMemoryMiB(const c10::Device& device)
     return procStatusMiB("VmHWM");
 }
 
-void convertModel(NativeModel& model, const c10::Device& device, c10::ScalarType dtype)
-{
-    for (const auto& [role, module] : model.components())
-        module->to(device, dtype);
-}
-
 double weightsMiB(const NativeModel& model)
 {
     double bytes = 0;
@@ -307,13 +301,17 @@ BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& de
 BenchReport runBench(const BenchOptions& o, const std::function<void(const std::string&)>& log)
 {
     if (o.steps < 2)
-        throw std::invalid_argument("--steps must be at least 2: the loop is timed between its steps");
+        throw std::invalid_argument(
+            "the benchmark needs at least 2 sampling steps: the loop is timed between its steps");
     if (o.warmup < 0 || o.width < 0 || o.height < 0 || o.frames < 0)
-        throw std::invalid_argument("--warmup, --size and --frames must not be negative");
+        throw std::invalid_argument("the warm-up count, the size and the frame count must not be negative");
     const Log say = [&log](const std::string& line) {
         if (log)
             log(line);
     };
+    // Before anything slow: a device that cannot be used fails at once.
+    const auto deviceName = resolveDevice(parseDevicePreference(o.device));
+    const c10::Device device(deviceName);
     BenchReport report;
     // Measured first, before this process's own threads have anything to do.
     say("measuring what else keeps this machine busy (0.5 s)");
@@ -324,11 +322,10 @@ BenchReport runBench(const BenchOptions& o, const std::function<void(const std::
         report.notes.push_back("the machine was busy: other processes used "
             + std::to_string(static_cast<int>(std::lround(100 * report.othersCpuShare))) + "% of its "
             + std::to_string(report.cpus) + " CPUs just before the benchmark, so the times are unreliable");
-    const auto deviceName = resolveDevice(parseDevicePreference(o.device));
-    const c10::Device device(deviceName);
     say("preparing the " + (o.modelDir.empty() ? o.config + " model (random weights)" : o.modelDir));
-    auto model = o.modelDir.empty() ? createNativeModel(o.config, 0) : loadNativePack(o.modelDir, device);
-    convertModel(model, device, torch::kFloat32);
+    auto model
+        = o.modelDir.empty() ? createNativeModel(o.config, 0) : loadPack(o.modelDir, deviceName, "fp32");
+    moveNativeModel(model, device, "fp32"); // a created model starts on the CPU
 
     const auto runtime = runtimeInfo();
     report.config = model.manifest.config;
@@ -338,12 +335,12 @@ BenchReport runBench(const BenchOptions& o, const std::function<void(const std::
     report.runs.push_back(runOne(model, o, device, torch::kFloat32, say));
     if (!device.is_cuda())
         report.notes.push_back(runtime.cudaAvailable
-                ? "CUDA bf16 vs fp32: not run (--device cpu)"
+                ? "CUDA bf16 vs fp32: not run (the benchmark was asked to run on the CPU)"
                 : "CUDA bf16 vs fp32: needs a GPU, and LibTorch finds none here");
     else if (!o.bf16)
         report.notes.push_back("CUDA bf16 vs fp32: not run (bf16 switched off)");
     else {
-        convertModel(model, device, torch::kBFloat16);
+        moveNativeModel(model, device, "bf16");
         report.runs.push_back(runOne(model, o, device, torch::kBFloat16, say));
     }
     return report;

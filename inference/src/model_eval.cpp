@@ -10,16 +10,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 
 namespace kinora::inference {
 
 ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& o,
-    const std::function<void(int, int)>& onClip, const std::function<bool()>& isCancelled)
+    const std::function<void(int, int)>& onClip, const std::function<bool()>& isCancelled,
+    const std::function<void(const EvaluatedClip&)>& onClipMade)
 {
     if (o.clips <= 0)
-        throw std::invalid_argument("evaluation needs at least one clip per group");
+        throw std::invalid_argument("the evaluation needs at least one text-to-video clip per group");
     for (auto& [role, module] : model.components())
         module->eval(); // a freshly created model is in training mode (dropout)
     const auto& d = model.manifest.defaults;
@@ -50,12 +50,14 @@ ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& 
             options.guidance = o.guidance;
             options.seed = o.seed + static_cast<uint64_t>(done);
             const auto started = std::chrono::steady_clock::now();
-            const auto made = generateVideo(model, options, d.frames, {}, {});
+            TaskCallbacks callbacks; // cancelled within a clip too, not only between clips
+            callbacks.isCancelled = isCancelled;
+            const auto made = generateVideo(model, options, d.frames, {}, callbacks);
             seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             report.steps = made.resolved.steps;
             const ClipScore score = scoreClip(made.video, scene);
-            if (o.onClipMade)
-                o.onClipMade({ scene, heldOut, made.video, score });
+            if (onClipMade)
+                onClipMade({ scene, heldOut, made.video, score });
             group.colour += score.colour;
             group.shape += score.shape;
             group.direction += score.direction;
@@ -103,21 +105,6 @@ double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed)
         values += truth.numel();
     }
     return 10 * std::log10(1.0 / std::max(1e-12, squared / static_cast<double>(values)));
-}
-
-std::string formatEvalReport(const ModelEvalReport& r)
-{
-    char line[160];
-    std::string text = "text-to-video, " + std::to_string(r.frames) + " frames at " + std::to_string(r.width)
-        + "x" + std::to_string(r.height) + ", " + std::to_string(r.steps) + " steps\n";
-    text += "group      clips  colour  shape  direction  flicker/255\n";
-    for (const auto& [name, g] : { std::pair { "seen", r.seen }, std::pair { "held-out", r.heldOut } }) {
-        std::snprintf(line, sizeof line, "%-9s %6d %6.0f%% %5.0f%% %9.0f%% %11.2f\n", name, g.clips,
-            100 * g.colour, 100 * g.shape, 100 * g.direction, g.flicker);
-        text += line;
-    }
-    std::snprintf(line, sizeof line, "%.1f s per clip\n", r.secondsPerClip);
-    return text + line;
 }
 
 } // namespace kinora::inference

@@ -1,5 +1,6 @@
 #include "kinora/inference/native_model.h"
 
+#include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
 
 #include <torch/torch.h>
@@ -158,6 +159,8 @@ void moveNativeModel(NativeModel& model, const c10::Device& device, const std::s
                               : throw std::invalid_argument("unknown precision '" + precision + "'");
     for (const auto& [role, module] : model.components())
         module->to(device, dtype);
+    model.device = device.is_cuda() ? "cuda" : "cpu";
+    model.precision = precision;
 }
 
 NativeModel loadNativePack(
@@ -197,6 +200,13 @@ NativeModel loadNativePack(
     for (const auto& [role, module] : components)
         module->eval();
     return model;
+}
+
+NativeModel loadPack(
+    const std::filesystem::path& dir, const std::string& device, const std::string& precision)
+{
+    const auto where = resolveDevice(parseDevicePreference(device));
+    return loadNativePack(dir, c10::Device(where), resolvePrecision(parsePrecision(precision), where));
 }
 
 } // namespace kinora::inference

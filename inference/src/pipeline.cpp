@@ -224,7 +224,7 @@ std::string jobDescription(int frames, int width, int height)
 
 void translateOutOfMemory(const std::string& job, const std::function<void()>& run)
 {
-    const std::string advice = ": lower --size or --frames, or use --device cpu";
+    const std::string advice = ": lower the size or the number of frames, or run on the CPU";
     try {
         run();
     } catch (const std::bad_alloc&) {

@@ -1,5 +1,7 @@
 #include "kinora/inference/runtime.h"
 
+#include "kinora/inference/job_errors.h"
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -26,8 +28,8 @@ std::string resolveDevice(DevicePreference preference)
         return "cpu";
     case DevicePreference::Cuda:
         if (!torch::cuda::is_available())
-            throw std::runtime_error("CUDA was requested but LibTorch finds no usable GPU "
-                                     "(use --device cpu, or check the NVIDIA driver)");
+            throw DeviceUnavailable("CUDA was asked for but LibTorch finds no usable GPU: run on the CPU, "
+                                    "or check the NVIDIA driver");
         return "cuda";
     case DevicePreference::Auto:
         break;

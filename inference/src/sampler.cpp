@@ -291,8 +291,8 @@ at::Tensor sample(Sampler& sampler, at::Tensor x, const ModelFn& model, Predicti
         throw std::out_of_range("sample: firstStep out of range");
     sampler.reset();
     for (int i = options.firstStep; i < total; ++i) {
-        if (options.cancelled && options.cancelled())
-            throw SamplingCancelled();
+        if (options.isCancelled && options.isCancelled())
+            throw PipelineCancelled();
         const at::Tensor output = model(x, sampler.timestep(i));
         x = sampler.step(i, x, output, prediction, generator);
         if (options.onStep)

@@ -1,12 +1,12 @@
 #include "kinora/inference/train_command.h"
 
-#include <cstdio>
-
+#include "kinora/inference/job_errors.h"
 #include "kinora/inference/model_manifest.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/trainer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -22,7 +22,8 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
     TrainPackResult result;
     if (o.steps == 0) {
         if (hasPack && !o.overwrite)
-            throw std::runtime_error(o.output + " already holds a model pack (use -y to replace it)");
+            throw OutputExistsError(
+                o.output + " already holds a model pack; choose another folder or allow replacing it");
         auto model = createNativeModel(o.config, o.seed);
         saveNativePack(model, out);
         result.parameters = model.parameterCounts().at("total");
@@ -30,8 +31,8 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
     }
     if (hasPack && !resumable) {
         if (!o.overwrite)
-            throw std::runtime_error(o.output
-                + " holds a finished model pack; use -y to train a new one over it, or another folder");
+            throw OutputExistsError(o.output
+                + " holds a finished model pack; choose another folder or allow training a new one over it");
         fs::remove(out / kManifestFileName);
     }
     TrainerOptions options;

@@ -294,7 +294,7 @@ public:
         at::autocast::set_autocast_enabled(device, true);
         at::autocast::increment_nesting();
 #else
-        throw std::runtime_error("bf16 training needs LibTorch 2.4 or newer; train with --precision fp32");
+        throw PrecisionUnavailable("bf16 training needs LibTorch 2.4 or newer; train in fp32");
 #endif
     }
     ~BFloat16Autocast()
@@ -331,13 +331,14 @@ TrainResult trainNativeModel(const TrainerOptions& o,
     const auto started = Clock::now();
     const bool resume = !o.output.empty() && fs::exists(o.output / kManifestFileName)
         && fs::exists(o.output / kTrainingStateFileName);
-    TrainResult result { resume ? loadNativePack(o.output, device) : createNativeModel(o.config, o.seed) };
+    // Weights stay fp32 whatever the precision: bf16 is autocast around the forward passes.
+    TrainResult result { resume ? loadPack(o.output, o.device, "fp32")
+                                : createNativeModel(o.config, o.seed) };
     auto& model = result.model;
     if (resume && model.config.name != o.config)
         throw std::runtime_error(o.output.string() + " holds a '" + model.config.name + "' pack, not '"
             + o.config + "'; choose another output folder");
-    for (auto& [role, module] : model.components())
-        module->to(device);
+    moveNativeModel(model, device, "fp32");
     if (!resume)
         model.manifest.name = o.name.empty() ? "kinora-" + o.config : o.name;
 

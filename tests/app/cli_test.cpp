@@ -149,7 +149,8 @@ TEST(Cli, TrainWritesAPackThatInfoDescribes)
     const auto again
         = runProcess(KINORA_CLI_PATH, { "train", "--config", "tiny", "--steps", "0", "-o", dir.string() });
     EXPECT_EQ(again.exitCode, 1);
-    EXPECT_NE(again.err.find("-y"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("already holds a model pack"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("(use -y to replace it)"), std::string::npos) << again.err;
     const auto info = runProcess(KINORA_CLI_PATH, { "info", dir.string() });
     EXPECT_EQ(info.exitCode, 0) << info.err;
     EXPECT_NE(info.out.find("kinora-tiny-untrained"), std::string::npos) << info.out;
@@ -376,12 +377,26 @@ TEST_F(CliDiffusion, AnExistingOutputIsReplacedOnlyWithDashY)
     other.insert(other.end(), { "--seed", "3" });
     const auto refused = cli("generate", other);
     EXPECT_EQ(refused.exitCode, 1);
-    EXPECT_NE(refused.err.find("-y"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("exists (use -y to replace it)"), std::string::npos) << refused.err;
     EXPECT_TRUE(refused.out.empty());
     EXPECT_EQ(fileBytes(m_dir / "out" / "000.png"), before);
     other.push_back("-y");
     ASSERT_EQ(cli("generate", other).exitCode, 0);
     EXPECT_NE(fileBytes(m_dir / "out" / "000.png"), before);
+}
+
+// The engine's error speaks of the job ("run on the CPU"); kinora-cli adds its own flag for it.
+TEST_F(CliDiffusion, AnUnusableDeviceIsNamedWithTheFlagThatAvoidsIt)
+{
+    if (runProcess(KINORA_CLI_PATH, { "--version" }).out.find("device cuda") != std::string::npos)
+        GTEST_SKIP() << "this machine has a GPU: CUDA is usable";
+    const auto r = runProcess(KINORA_CLI_PATH,
+        { "generate", "-p", "x", "--model", m_pack, "--device", "cuda", "-o", path("gpu/%03d.png") });
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_NE(r.err.find("no usable GPU"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("(use --device cpu)"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_FALSE(fs::exists(m_dir / "gpu")) << "nothing written";
 }
 
 // What scripts/run --cli generate does on a fresh clone: no --model, no $KINORA_MODEL, so the pack

@@ -123,16 +123,51 @@ TEST(EngineCli, SamplesADeterministicClipWithItsSidecar)
     const std::string header = "YUV4MPEG2 W16 H16 F8000:1000 Ip A1:1 C444 XCOLORRANGE=LIMITED\n";
     ASSERT_EQ(video.substr(0, header.size()), header);
     EXPECT_EQ(video.size(), header.size() + 3 * (6 + 3 * 16 * 16));
-    const auto sidecar = bytes(clip + ".kinora.json");
-    EXPECT_NE(sidecar.find("\"seed\": 9"), std::string::npos) << sidecar;
-    EXPECT_NE(sidecar.find("kinora-tiny-untrained"), std::string::npos) << sidecar;
+    const auto sidecarText = bytes(clip + ".kinora.json");
+    EXPECT_NE(sidecarText.find("\"seed\": 9"), std::string::npos) << sidecarText;
+    // The same sidecar as kinora-cli's: the request, the pack with each weights file's hash, the
+    // versions, the device and the precision.
+    const auto sidecar = nlohmann::json::parse(sidecarText);
+    const auto& request = sidecar.at("request");
+    EXPECT_EQ(request.at("task"), "generate");
+    EXPECT_EQ(request.at("prompt"), "a red circle");
+    EXPECT_EQ(request.at("output"), std::filesystem::absolute(clip).lexically_normal().string());
+    EXPECT_EQ(request.at("output_frames"), 3);
+    EXPECT_EQ(request.at("width"), 16);
+    EXPECT_EQ(request.at("steps"), 2);
+    EXPECT_TRUE(request.at("sampler").is_string());
+    const auto& model = sidecar.at("model");
+    EXPECT_EQ(model.at("name"), "kinora-tiny-untrained");
+    const auto& hashes = model.at("weights_sha256");
+    ASSERT_EQ(hashes.size(), 3u) << sidecarText;
+    for (const auto& [file, hash] : hashes.items()) {
+        EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(pack) / file)) << file;
+        EXPECT_EQ(hash.get<std::string>().size(), 64u) << file;
+    }
+    EXPECT_EQ(sidecar.at("kinora_version"), KINORA_VERSION_STRING);
+    EXPECT_FALSE(sidecar.at("libtorch_version").get<std::string>().empty());
+    EXPECT_TRUE(sidecar.at("device") == "cpu" || sidecar.at("device") == "cuda") << sidecarText;
+    EXPECT_TRUE(sidecar.at("precision").is_string());
     // An existing output is replaced only with -y; the same seed gives the same bytes.
-    EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, args).exitCode, 1);
+    const auto refused = runProcess(KINORA_ENGINE_PATH, args);
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.err.find("exists (use -y to replace it)"), std::string::npos) << refused.err;
     auto again = args;
     again.push_back("-y");
     ASSERT_EQ(runProcess(KINORA_ENGINE_PATH, again).exitCode, 0);
     EXPECT_EQ(bytes(clip), video);
     std::filesystem::remove_all(dir);
+}
+
+TEST(EngineCli, AnUnusableDeviceIsNamedWithTheFlagThatAvoidsIt)
+{
+    if (runProcess(KINORA_ENGINE_PATH, { "--version" }).out.find("device cuda") != std::string::npos)
+        GTEST_SKIP() << "this machine has a GPU: CUDA is usable";
+    const auto r = runProcess(KINORA_ENGINE_PATH, { "bench", "--config", "tiny", "--device", "cuda" });
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_NE(r.err.find("no usable GPU"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("(use --device cpu)"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 TEST(EngineCli, BenchPrintsItsFiguresAsJson)
@@ -169,6 +204,15 @@ TEST(EngineCli, EvalPrintsTheSeenAndHeldOutTable)
     EXPECT_NE(r.out.find("seen"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("held-out"), std::string::npos) << r.out;
     EXPECT_NE(r.err.find("clip 4/4"), std::string::npos) << "progress on stderr: " << r.err;
+    // The same report as kinora-cli eval's, as JSON too.
+    const auto json = runProcess(KINORA_ENGINE_PATH,
+        { "eval", "--model", pack, "--clips", "1", "--steps", "1", "--device", "cpu", "--json" });
+    ASSERT_EQ(json.exitCode, 0) << json.err;
+    const auto report = nlohmann::json::parse(json.out);
+    EXPECT_EQ(report.at("model"), "kinora-tiny-untrained");
+    EXPECT_EQ(report.at("device"), "cpu");
+    EXPECT_EQ(report.at("text_to_video").at("held_out").at("clips"), 1);
+    EXPECT_GT(report.at("vae_psnr").get<double>(), 0.0);
     EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, { "eval", "--model", pack, "--clips", "0" }).exitCode, 2);
     EXPECT_EQ(runProcess(KINORA_ENGINE_PATH, { "eval", "--model", (dir / "none").string() }).exitCode, 1);
     std::filesystem::remove_all(dir);

@@ -134,7 +134,7 @@ TEST(ModelEvaluation, ScoresSeenAndHeldOutGroupsReproducibly)
     EXPECT_EQ(again.seen.flicker, report.seen.flicker) << "the same seed draws the same captions and noise";
     EXPECT_EQ(again.heldOut.flicker, report.heldOut.flicker);
     EXPECT_EQ(again.heldOut.shape, report.heldOut.shape);
-    const auto table = formatEvalReport(report);
+    const auto table = formatModelEvalReport(report);
     EXPECT_NE(table.find("held-out"), std::string::npos) << table;
     EXPECT_NE(table.find("s per clip"), std::string::npos) << table;
     EXPECT_THROW(evaluateTextToVideo(model, options, {}, [] { return true; }), PipelineCancelled);

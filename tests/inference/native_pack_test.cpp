@@ -1,11 +1,19 @@
+#include "kinora/inference/job_errors.h"
 #include "kinora/inference/native_model.h"
+#include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
+#include "kinora/inference/sha256.h"
+#include "kinora/inference/sidecar.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "problems.h"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
 
 #include <unistd.h>
 
@@ -92,4 +100,98 @@ TEST(NativePack, RefusesAnUnknownConfig)
     model.manifest.config = "gigantic";
     saveNativePack(model, dir.path);
     EXPECT_THROW(loadNativePack(dir.path), ModelPackError);
+}
+
+TEST(NativePack, LoadPackResolvesTheDeviceAndThePrecision)
+{
+    TempDir dir;
+    saveNativePack(createNativeModel("tiny", 2), dir.path);
+    const bool cuda = runtimeInfo().cudaAvailable;
+    const auto automatic = loadPack(dir.path);
+    EXPECT_EQ(automatic.device, cuda ? "cuda" : "cpu");
+    EXPECT_EQ(automatic.precision, cuda ? "bf16" : "fp32") << "auto: bf16 on CUDA, fp32 on the CPU";
+    EXPECT_EQ(automatic.denoiser->convIn->weight.scalar_type(), cuda ? torch::kBFloat16 : torch::kFloat32);
+    EXPECT_FALSE(automatic.denoiser->is_training()) << "loaded for sampling: eval mode";
+    const auto half = loadPack(dir.path, "cpu", "bf16");
+    EXPECT_EQ(half.device, "cpu");
+    EXPECT_EQ(half.precision, "bf16");
+    EXPECT_EQ(half.vae->encIn->weight.scalar_type(), torch::kBFloat16);
+    EXPECT_TRUE(half.vae->encIn->weight.device().is_cpu());
+    EXPECT_THROW(loadPack(dir.path, "gpu"), std::invalid_argument);
+    EXPECT_THROW(loadPack(dir.path, "cpu", "fp8"), std::invalid_argument);
+    if (!cuda) {
+        EXPECT_THROW(loadPack(dir.path, "cuda"), DeviceUnavailable);
+    }
+}
+
+// FIPS 180-2, appendix B: one block, two blocks, a million bytes; and the empty message.
+TEST(Sha256, MatchesTheStandardsTestVectors)
+{
+    EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const std::string twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    EXPECT_EQ(sha256Hex(twoBlocks), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256Hex(std::string(1000000, 'a')),
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    // Fed in uneven pieces across block boundaries, the digest is the same.
+    Sha256 pieces;
+    for (size_t at = 0; at < twoBlocks.size(); at += 7)
+        pieces.update(std::string_view(twoBlocks).substr(at, 7));
+    EXPECT_EQ(pieces.hex(), sha256Hex(twoBlocks));
+    EXPECT_THROW(pieces.update("more"), std::logic_error);
+}
+
+TEST(Sidecar, RecordsTheRequestAndEveryWeightsFilesHash)
+{
+    TempDir dir;
+    auto model = createNativeModel("tiny", 5);
+    saveNativePack(model, dir.path / "pack");
+    {
+        std::ofstream file(dir.path / "bytes.bin", std::ios::binary);
+        file << "abc";
+    }
+    EXPECT_EQ(sha256File(dir.path / "bytes.bin"), sha256Hex("abc"));
+    EXPECT_THROW(sha256File(dir.path / "missing.bin"), std::runtime_error);
+
+    const auto hashes = hashPackWeights(model.manifest, dir.path / "pack");
+    ASSERT_EQ(hashes.files.size(), model.manifest.components.size());
+    std::string all; // the combined hash: over the files' hashes in role order, as core's jobs made it
+    for (const auto& [role, file] : model.manifest.components) {
+        EXPECT_EQ(hashes.files.at(file), sha256File(dir.path / "pack" / file)) << file;
+        all += hashes.files.at(file);
+    }
+    EXPECT_EQ(hashes.combined, sha256Hex(all));
+
+    SidecarRequest request;
+    request.prompt = "a red circle";
+    request.output = (dir.path / "clip.y4m").string();
+    request.frames = 8;
+    request.outputFrames = 8;
+    request.width = request.outputWidth = 32;
+    request.height = request.outputHeight = 32;
+    request.fps = 8;
+    request.steps = 2;
+    request.guidance = 5;
+    request.sampler = "ddim";
+    request.seed = 9;
+    const auto path = sidecarPath(request.output);
+    EXPECT_EQ(path.string(), request.output + ".kinora.json");
+    writeSidecar(path,
+        sidecarJson(sidecarRequestJson(request), sidecarModelJson(model.manifest, dir.path / "pack", hashes),
+            "cpu", "fp32"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path / ".clip.y4m.kinora.json.partial"));
+    std::ifstream in(path);
+    const auto json = nlohmann::json::parse(in);
+    for (const char* key :
+        { "request", "model", "kinora_version", "libtorch_version", "device", "precision" })
+        EXPECT_TRUE(json.contains(key)) << key << ": " << json.dump(2);
+    EXPECT_EQ(json["request"]["task"], "generate");
+    EXPECT_EQ(json["request"]["seed"], 9);
+    EXPECT_TRUE(json["request"]["inputs"]["input"].is_null());
+    EXPECT_TRUE(json["request"]["factor"].is_null());
+    EXPECT_EQ(json["model"]["name"], model.manifest.name);
+    EXPECT_EQ(json["model"]["dir"], std::filesystem::absolute(dir.path / "pack").lexically_normal().string());
+    EXPECT_EQ(json["model"]["weights_sha256"].size(), hashes.files.size());
+    EXPECT_EQ(json["libtorch_version"], runtimeInfo().libtorchVersion);
+    EXPECT_EQ(json["precision"], "fp32");
 }

@@ -166,7 +166,8 @@ TEST(OutOfMemory, BecomesAnErrorNamingTheJobAndWhatToLower)
         } catch (const OutOfMemory& e) {
             const std::string message = e.what();
             EXPECT_NE(message.find("48 frames at 512x320"), std::string::npos) << message;
-            EXPECT_NE(message.find("lower --size or --frames"), std::string::npos) << message;
+            EXPECT_NE(message.find("lower the size or the number of frames"), std::string::npos) << message;
+            EXPECT_EQ(message.find("--"), std::string::npos) << "no command-line flags: " << message;
             EXPECT_NE(message.find(kind == 0 ? "out of memory" : "out of GPU memory"), std::string::npos)
                 << message;
         }

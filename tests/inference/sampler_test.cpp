@@ -489,10 +489,10 @@ TEST(SamplerLoop, ReportsEachStepAndStopsWhenCancelled)
         return model(x, t);
     };
     kinora::inference::SampleOptions cancelAfterThree;
-    cancelAfterThree.cancelled = [&] { return calls == 3; };
+    cancelAfterThree.isCancelled = [&] { return calls == 3; };
     EXPECT_THROW(kinora::inference::sample(
                      sampler, torch::randn({ 16 }), counting, Prediction::Flow, {}, cancelAfterThree),
-        kinora::inference::SamplingCancelled);
+        kinora::inference::PipelineCancelled);
     EXPECT_EQ(calls, 3);
 
     // Starting at the last level runs nothing and hands the state back.

@@ -391,7 +391,7 @@ std::unique_ptr<VideoWriter> VideoWriter::create(const QString& path, QSize size
     if (QFileInfo(path).isDir())
         throw mediaError(path, QStringLiteral("is a folder"));
     if (QFileInfo::exists(path) && !settings.overwrite)
-        throw OutputExistsError(path.toStdString() + " exists (use -y to replace it)");
+        throw OutputExistsError(path.toStdString() + " exists");
     // DNxHR's smallest frame (the encoder's own limit, which it reports only as "Invalid argument").
     if (settings.codec == VideoCodec::DnxHR && (size.width() < 256 || size.height() < 120))
         throw mediaError(path,

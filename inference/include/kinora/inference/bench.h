@@ -4,7 +4,10 @@
 // and, where there is a GPU, on CUDA in fp32 and bf16. Figures are given as ratios against a peer
 // measured in the same process where one exists (loop vs forward, bf16 vs fp32, latency vs step),
 // because absolute times say more about the machine than about the code.
-// Kept free of torch headers so that core/ can include it cheaply.
+// Kept free of torch headers so that core/ can include it cheaply; the options are job_options.h's,
+// shared with kinora-cli.
+
+#include "kinora/inference/job_options.h"
 
 #include <cstdint>
 #include <functional>
@@ -15,18 +18,6 @@ namespace kinora::inference {
 
 // The target for the loop's overhead over the denoiser.
 inline constexpr double kBenchOverheadTarget = 0.05;
-
-struct BenchOptions {
-    std::string config = "default"; // used when modelDir is empty: a freshly initialised model
-    std::string modelDir; // a model pack; its weights change nothing in the timings
-    std::string device = "auto"; // auto, cpu or cuda
-    int steps = 10; // sampling steps of the timed run (at least 2: the loop is timed between steps)
-    int warmup = 2; // untimed denoiser forwards before timing (plus one short untimed sampling run)
-    int width = 0; // 0: the pack's default
-    int height = 0;
-    int frames = 0;
-    bool bf16 = true; // on CUDA, also run in bf16 and compare with fp32
-};
 
 // One device and dtype. Times in milliseconds, memory in MiB.
 struct BenchRun {

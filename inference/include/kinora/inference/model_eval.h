@@ -1,9 +1,13 @@
 #pragma once
 // Text-to-video evaluation of a model pack: clips generated from captions of seen and of held-out
 // colour/shape/direction combinations (procedural.h), read by the scorer (evaluation.h) for colour,
-// shape and direction accuracy and background flicker. `kinora-engine eval` prints it.
+// shape and direction accuracy and background flicker. `kinora-engine eval` prints it; core's
+// evaluateModelPack adds inpainting and interpolation. The options and the report are the
+// torch-free job_options.h's and eval_report.h's, shared with kinora-cli.
 
+#include "kinora/inference/eval_report.h"
 #include "kinora/inference/evaluation.h"
+#include "kinora/inference/job_options.h"
 #include "kinora/inference/native_model.h"
 
 #include <functional>
@@ -19,35 +23,16 @@ struct EvaluatedClip {
     const ClipScore& score;
 };
 
-struct ModelEvalOptions {
-    int clips = 20; // per group (seen, held-out)
-    int steps = 0; // 0: the pack's
-    double guidance = -1; // < 0: the pack's
-    uint64_t seed = 0; // of the captions drawn and of the noise
-    std::function<void(const EvaluatedClip&)> onClipMade; // after each clip is scored
-};
-
-struct GroupScore {
-    int clips = 0;
-    double colour = 0, shape = 0, direction = 0; // accuracy in [0, 1]
-    double flicker = 0; // mean, 1/255
-};
-
-struct ModelEvalReport {
-    GroupScore seen, heldOut;
-    double secondsPerClip = 0;
-    int frames = 0, width = 0, height = 0, steps = 0;
-};
-
-// `onClip(done, total)` after each clip; `isCancelled` polled between clips.
+// Fills the report's text-to-video part and its size and steps (options.modelDir, device and
+// precision are the caller's: `model` is already loaded). `onClip(done, total)` after each clip;
+// `isCancelled` polled between clips and denoising steps (PipelineCancelled); `onClipMade` after each
+// clip is scored. Throws std::invalid_argument when options.clips < 1.
 ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& options,
-    const std::function<void(int, int)>& onClip = {}, const std::function<bool()>& isCancelled = {});
+    const std::function<void(int, int)>& onClip = {}, const std::function<bool()>& isCancelled = {},
+    const std::function<void(const EvaluatedClip&)>& onClipMade = {});
 
 // PSNR (dB, RGB in [0, 1]) of the VAE's round trip (encode to the mean latent, decode) over
 // `clips` training-style procedural clips at the pack's size: the ceiling of every task's quality.
 double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed);
-
-// The report as a small table ("group clips colour shape direction flicker").
-std::string formatEvalReport(const ModelEvalReport& report);
 
 } // namespace kinora::inference

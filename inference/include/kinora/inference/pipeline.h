@@ -5,6 +5,7 @@
 // Classifier-free guidance with a negative prompt, seeded noise, a per-step callback with a cheap
 // preview, and cancellation between steps.
 
+#include "kinora/inference/job_errors.h"
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/schedule.h"
 
@@ -46,13 +47,8 @@ struct PipelineCallbacks {
     std::function<bool()> isCancelled;
 };
 
-class PipelineCancelled : public std::runtime_error {
-public:
-    PipelineCancelled()
-        : std::runtime_error("cancelled")
-    {
-    }
-};
+// isCancelled() stops the run with PipelineCancelled (job_errors.h), between steps and between
+// decode chunks.
 
 struct DiffusionResult {
     at::Tensor video; // [3, T, H, W] float in [0, 1] on the CPU
@@ -99,14 +95,9 @@ at::Tensor decodeLatents(NativeModel& model, const at::Tensor& latents, int chun
 // Frames on each side a decoder output frame depends on (its temporal receptive radius).
 int decoderTemporalRadius(const NativeModel& model);
 
-// Out of memory on the device: says what to lower. Thrown instead of LibTorch's own error.
-class OutOfMemory : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// Runs `run`, turning the allocator's out-of-memory errors (CPU and CUDA) into OutOfMemory naming
-// `job` (see jobDescription) and what to lower. The caller's state is untouched: nothing is written.
+// Runs `run`, turning the allocator's out-of-memory errors (CPU and CUDA) into OutOfMemory
+// (job_errors.h) naming `job` (see jobDescription) and what to lower, in the job's terms: each front
+// end adds its own hint. The caller's state is untouched: nothing is written.
 void translateOutOfMemory(const std::string& job, const std::function<void()>& run);
 std::string jobDescription(int frames, int width, int height);
 

@@ -18,7 +18,7 @@ struct RuntimeInfo {
 
 RuntimeInfo runtimeInfo();
 
-// "cuda" or "cpu". Throws std::runtime_error when CUDA is asked for and none is usable.
+// "cuda" or "cpu". Throws DeviceUnavailable (job_errors.h) when CUDA is asked for and none is usable.
 std::string resolveDevice(DevicePreference preference);
 
 // Parses "auto", "cpu" or "cuda"; throws std::invalid_argument on anything else.

@@ -4,6 +4,7 @@
 // coordinates x = alpha x0 + sigma eps (no separate "scale the model input" step); rules that are
 // defined in sigma-space (Euler, Karras sigmas) convert on the fly.
 
+#include "kinora/inference/job_errors.h"
 #include "kinora/inference/schedule.h"
 
 #include <ATen/core/Generator.h>
@@ -106,17 +107,9 @@ struct SampleOptions {
     int firstStep = 0;
     // After each step: (steps done, total, clean-data estimate). Runs on the sampling thread.
     std::function<void(int step, int total, const at::Tensor& predictedX0)> onStep;
-    // Polled before each model call; true stops the run with SamplingCancelled.
-    std::function<bool()> cancelled;
-};
-
-// Thrown by sample() when SampleOptions::cancelled answers true: a cancelled job, not a failure.
-class SamplingCancelled : public std::runtime_error {
-public:
-    SamplingCancelled()
-        : std::runtime_error("sampling cancelled")
-    {
-    }
+    // Polled before each model call; true stops the run with PipelineCancelled (job_errors.h), the
+    // one exception every stage of a job throws when it is cancelled.
+    std::function<bool()> isCancelled;
 };
 
 // Runs steps firstStep..steps-1 from x (already at level firstStep) and returns the clean result.
