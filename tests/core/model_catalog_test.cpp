@@ -1,1 +1,161 @@
-// to be written
+// The model packs the settings offer: the shipped default pack reads with its manifest's defaults
+// and the size rule the engine enforces, broken packs are listed with their error instead of
+// disappearing, each folder once, and sizes the pack cannot make are refused with a reason.
+
+#include "kinora/core/diffusion_job.h"
+#include "kinora/core/model_catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+
+#include <algorithm>
+
+using namespace kinora::core;
+
+namespace {
+
+// The source tree's pack (defaultModelPlaces() ends with it in every build).
+QString shippedPack()
+{
+    for (const QString& place : defaultModelPlaces())
+        if (QFileInfo::exists(place + QStringLiteral("/kinora-model.json")))
+            return QFileInfo(place).canonicalFilePath();
+    return {};
+}
+
+class ModelCatalogTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        m_savedModel = qgetenv("KINORA_MODEL");
+        qunsetenv("KINORA_MODEL");
+        m_pack = shippedPack();
+        ASSERT_FALSE(m_pack.isEmpty()) << "no shipped pack in defaultModelPlaces()";
+    }
+    void TearDown() override
+    {
+        if (m_savedModel.isEmpty())
+            qunsetenv("KINORA_MODEL");
+        else
+            qputenv("KINORA_MODEL", m_savedModel);
+    }
+
+    // A folder holding only a manifest: no weights files.
+    QString packWith(const QString& name, const QByteArray& manifest)
+    {
+        const QString dir = m_dir.filePath(name);
+        EXPECT_TRUE(QDir().mkpath(dir));
+        QFile file(dir + QStringLiteral("/kinora-model.json"));
+        EXPECT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(manifest);
+        return dir;
+    }
+    QByteArray shippedManifest() const
+    {
+        QFile file(m_pack + QStringLiteral("/kinora-model.json"));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    QTemporaryDir m_dir;
+    QString m_pack;
+    QByteArray m_savedModel;
+};
+
+const ModelPackEntry* find(const std::vector<ModelPackEntry>& packs, const QString& dir)
+{
+    const QString canonical = QFileInfo(dir).canonicalFilePath();
+    const auto it = std::find_if(packs.begin(), packs.end(), [&](const ModelPackEntry& p) {
+        return p.dir == dir || (!canonical.isEmpty() && p.dir == canonical);
+    });
+    return it == packs.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+TEST_F(ModelCatalogTest, TheShippedPackReadsWithItsDefaults)
+{
+    const auto packs = listModelPacks();
+    const ModelPackEntry* pack = find(packs, m_pack);
+    ASSERT_NE(pack, nullptr);
+    EXPECT_TRUE(pack->ok()) << pack->error.toStdString();
+    EXPECT_EQ(pack->origin, QStringLiteral("default"));
+    EXPECT_EQ(pack->name, QStringLiteral("kinora-default"));
+    EXPECT_EQ(pack->family, QStringLiteral("kinora-native"));
+    EXPECT_EQ(pack->config, QStringLiteral("default"));
+    EXPECT_EQ(pack->width, 64);
+    EXPECT_EQ(pack->height, 64);
+    EXPECT_EQ(pack->frames, 16);
+    EXPECT_DOUBLE_EQ(pack->fps, 8.0);
+    EXPECT_EQ(pack->steps, 20);
+    EXPECT_EQ(pack->sampler, QStringLiteral("dpm++2m"));
+    // VAE 4x (three levels) times the U-Net's 2x (two levels): the engine refuses anything else.
+    EXPECT_EQ(pack->sizeMultiple, 8);
+    EXPECT_GE(pack->maxFrames, 4 * pack->frames);
+    EXPECT_TRUE(QFileInfo(pack->cardPath).isFile());
+    EXPECT_TRUE(samplerNames().contains(pack->sampler));
+}
+
+TEST_F(ModelCatalogTest, BrokenPacksAreListedWithTheirError)
+{
+    const QString badJson = packWith(QStringLiteral("bad-json"), "{ \"name\": ");
+    const QString noWeights = packWith(QStringLiteral("no-weights"), shippedManifest());
+    const QString missing = m_dir.filePath(QStringLiteral("not-there"));
+    qputenv("KINORA_MODEL", QFile::encodeName(badJson));
+
+    const auto packs = listModelPacks({ noWeights, missing, m_pack });
+    const ModelPackEntry* env = find(packs, badJson);
+    ASSERT_NE(env, nullptr);
+    EXPECT_EQ(env->origin, QStringLiteral("environment"));
+    EXPECT_FALSE(env->ok());
+    EXPECT_EQ(env->name, QStringLiteral("bad-json"));
+
+    const ModelPackEntry* weights = find(packs, noWeights);
+    ASSERT_NE(weights, nullptr);
+    EXPECT_EQ(weights->origin, QStringLiteral("added"));
+    EXPECT_TRUE(weights->error.contains(QStringLiteral("denoiser.safetensors")))
+        << weights->error.toStdString();
+    EXPECT_TRUE(weights->error.contains(QStringLiteral("vae.safetensors"))) << weights->error.toStdString();
+
+    const ModelPackEntry* gone = find(packs, missing);
+    ASSERT_NE(gone, nullptr);
+    EXPECT_TRUE(gone->error.contains(QStringLiteral("does not exist"))) << gone->error.toStdString();
+
+    // The shipped pack, added again by hand, is still listed once, as the default.
+    EXPECT_EQ(
+        std::count_if(packs.begin(), packs.end(), [&](const ModelPackEntry& p) { return p.dir == m_pack; }),
+        1);
+    EXPECT_EQ(find(packs, m_pack)->origin, QStringLiteral("default"));
+}
+
+TEST_F(ModelCatalogTest, SizesThePackCannotMakeAreRefused)
+{
+    const ModelPackEntry pack = readModelPack(m_pack);
+    ASSERT_TRUE(pack.ok()) << pack.error.toStdString();
+    EXPECT_TRUE(checkGenerationSize(pack, 64, 64, 16).isEmpty());
+    EXPECT_TRUE(checkGenerationSize(pack, 128, 96, pack.maxFrames).isEmpty());
+
+    const QString width = checkGenerationSize(pack, 70, 64, 16);
+    EXPECT_TRUE(width.contains(QStringLiteral("width 70 is not a multiple of 8"))) << width.toStdString();
+    const QString height = checkGenerationSize(pack, 64, 60, 16);
+    EXPECT_TRUE(height.contains(QStringLiteral("height 60"))) << height.toStdString();
+    const QString frames = checkGenerationSize(pack, 64, 64, pack.maxFrames + 1);
+    EXPECT_TRUE(frames.contains(QStringLiteral("at most %1 frames").arg(pack.maxFrames)))
+        << frames.toStdString();
+    EXPECT_FALSE(checkGenerationSize(pack, 64, 64, 0).isEmpty());
+
+    const ModelPackEntry broken = readModelPack(packWith(QStringLiteral("broken"), "[]"));
+    EXPECT_FALSE(broken.ok());
+    EXPECT_TRUE(checkGenerationSize(broken, 64, 64, 16).contains(QStringLiteral("does not read")));
+}
+
+TEST_F(ModelCatalogTest, SamplerNamesAreTheEnginesNames)
+{
+    const QStringList names = samplerNames();
+    for (const char* name : { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" })
+        EXPECT_TRUE(names.contains(QLatin1String(name))) << name;
+    EXPECT_EQ(names.size(), 6);
+}

@@ -51,7 +51,8 @@ public:
     // Adds a job at the end and starts it when nothing runs. Returns its id.
     quint64 enqueue(JobTicket ticket);
 
-    // Queued: becomes Cancelled at once. Running: the worker stops at its next step.
+    // Queued: becomes Cancelled at once (jobCancelled is emitted for it too). Running: the worker
+    // stops at its next step.
     void cancel(quint64 id);
     // Cancels every queued job (the running one goes on).
     void cancelQueued();
@@ -101,6 +102,8 @@ Q_SIGNALS:
 
 private:
     void startNext();
+    // Moves row `from` to stand before row `before` (counted before the move), as beginMoveRows.
+    bool moveRowBefore(int from, int before);
     void changed(int row);
     void onStarted(quint64 id);
     void onProgress(const JobStatus& status);

@@ -64,8 +64,9 @@ public:
     // previews, then exactly one of finished, failed or cancelled.
     void run(const kinora::core::JobTicket& ticket);
 
-    // Thread-safe. Stops the job `id` at its next step when it is the one running; a job that is
-    // not running yet is the queue's to drop.
+    // Thread-safe. Stops the job `id` at its next step when it is the one running, or at once
+    // when it is the next to run (started by the queue, not yet taken by run()); a job that is
+    // still waiting in the queue is the queue's to drop.
     void cancel(quint64 id);
 
     // Thread-safe: the view painted the last preview, so the next may be sent. Until then the
@@ -89,6 +90,9 @@ private:
     std::unique_ptr<ModelCache> m_cache;
     std::atomic<quint64> m_running { 0 };
     std::atomic<bool> m_cancel { false };
+    // The last id cancel() was given: a cancel that comes between the queue's start and run()
+    // taking the job is not lost.
+    std::atomic<quint64> m_cancelId { 0 };
     std::atomic<bool> m_previewInFlight { false };
     std::atomic<int> m_threads { 0 };
 };

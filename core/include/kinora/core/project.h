@@ -70,14 +70,19 @@ public:
 
     // A new, untitled project with a fresh media folder under untitledRoot().
     explicit Project(QObject* parent = nullptr);
+    // Unless a recovery file is left (writeRecovery() without discardRecovery()), removes the
+    // session folder and an untitled project's media folder: closing without saving discards.
     ~Project() override;
 
     // Reads a project file. Throws ProjectError (damaged, newer version, missing); never writes.
     static std::unique_ptr<Project> open(const QString& path);
 
     // Writes the project to `path` (Save when it is filePath(), Save As otherwise) and, when the
-    // media folder is not already beside `path`, moves it there first. Throws ProjectError with
-    // a clear message on failure; the old file and the media stay as they were.
+    // media folder is not already beside `path`, moves it there first (copies it when the old
+    // project file still exists, so Save As leaves that project whole, or across file systems).
+    // Refuses a `NAME_media` folder that already exists with something in it. Throws ProjectError
+    // with a clear message on failure; the old file and the media stay as they were. Discards
+    // the recovery file on success.
     void save(const QString& path);
 
     QString filePath() const { return m_filePath; } // empty while untitled
@@ -95,8 +100,9 @@ public:
     // The absolute pattern a job writes a new take's frames to: mediaDir/takes/<id>/%04d.png.
     QString takeFramesPattern(const QString& id) const;
     QString absoluteFramesPattern(const TakeRecord& take) const;
+    // Both throw std::invalid_argument when the take's id is empty, unsafe or already in use.
     void addTake(TakeRecord take); // at the end
-    void insertTake(int index, TakeRecord take);
+    void insertTake(int index, TakeRecord take); // index clamped to [0, takes().size()]
     std::optional<TakeRecord> removeTake(const QString& id); // frames stay on disk (undo)
     bool renameTake(const QString& id, const QString& name);
 
@@ -149,7 +155,7 @@ public:
     Project(PrivateTag, QObject* parent);
 
 private:
-    void lockSession();
+    void lockSession(const QString& sessionDir = {}); // a fresh session folder, or adopts one
     void fromJson(const QJsonObject& json, const QString& where); // throws ProjectError
 
     QString m_filePath;
@@ -161,6 +167,7 @@ private:
     QJsonArray m_pendingJobs;
     QString m_sessionDir;
     std::unique_ptr<QLockFile> m_lock;
+    mutable int m_nextTakeNumber = 1; // newTakeId() never hands out an id twice
 };
 
 } // namespace kinora::core

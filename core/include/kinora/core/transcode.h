@@ -21,6 +21,13 @@ struct TranscodeRequest {
     std::optional<VideoCodec> codec; // empty: codecForOutput(output)
     int crf = -1;
     Rational fps; // valid: resample to this constant rate (drop or repeat frames)
+    // Valid: the rate an image-sequence input's frames are at (a sequence has none of its own and
+    // is otherwise read at 24 fps); `fps` then resamples from this rate. Ignored for video files.
+    Rational inputRate;
+    QSize size; // valid: scale every frame to this size; empty: the source's
+    // Scaling filter for `size`: false is nearest-neighbour, which keeps the hard pixels of small
+    // generated takes when they are enlarged.
+    bool smoothScaling = true;
     bool overwrite = false;
 };
 
