@@ -1,1 +1,256 @@
-// to be written
+// The export dialog's choices and what they become, and the transcode options it relies on
+// (output size, nearest-neighbour scaling, the rate an image sequence is read at), on real files.
+
+#include "gui_test_support.h"
+
+#include "kinora/core/image_sequence.h"
+#include "kinora/core/media.h"
+#include "kinora/core/transcode.h"
+#include "kinora/ui/export_dialog.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <gtest/gtest.h>
+
+using namespace kinora;
+
+namespace {
+
+core::TakeRecord takeOf(int side, int frames = 16, const QString& name = QStringLiteral("Red ball"))
+{
+    core::TakeRecord take;
+    take.id = QStringLiteral("t1");
+    take.name = name;
+    take.frames = frames;
+    take.width = side;
+    take.height = side;
+    take.fps = 8;
+    return take;
+}
+
+// A checkerboard of 1-pixel cells, shifted by the frame index, so that scaling shows in every pixel.
+std::vector<QImage> checkerFrames(int count, int side)
+{
+    std::vector<QImage> frames;
+    for (int f = 0; f < count; ++f) {
+        QImage image(side, side, QImage::Format_RGB888);
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x)
+                image.setPixelColor(x, y, (x + y + f) % 2 ? QColor(250, 40, 40) : QColor(20, 30, 200));
+        frames.push_back(image);
+    }
+    return frames;
+}
+
+void choose(QComboBox* combo, const QString& startsWith)
+{
+    const int index = combo->findText(startsWith, Qt::MatchStartsWith);
+    ASSERT_GE(index, 0) << startsWith.toStdString();
+    combo->setCurrentIndex(index);
+}
+
+struct Widgets {
+    explicit Widgets(ui::ExportDialog& dialog)
+        : preset(dialog.findChild<QComboBox*>(QStringLiteral("presetCombo")))
+        , output(dialog.findChild<QLineEdit*>(QStringLiteral("outputEdit")))
+        , size(dialog.findChild<QComboBox*>(QStringLiteral("sizeCombo")))
+        , scaling(dialog.findChild<QComboBox*>(QStringLiteral("scalingCombo")))
+        , quality(dialog.findChild<QSpinBox*>(QStringLiteral("qualitySpin")))
+        , summary(dialog.findChild<QLabel*>(QStringLiteral("summaryLabel")))
+        , problem(dialog.findChild<QLabel*>(QStringLiteral("problemLabel")))
+        , ok(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok))
+    {
+    }
+    QComboBox* preset;
+    QLineEdit* output;
+    QComboBox* size;
+    QComboBox* scaling;
+    QSpinBox* quality;
+    QLabel* summary;
+    QLabel* problem;
+    QPushButton* ok;
+};
+
+} // namespace
+
+TEST(ExportDialog, OffersEveryPresetAndAnMp4NamedAfterTheTake)
+{
+    test::useTemporaryDataDir();
+    ui::ExportDialog dialog(takeOf(64, 16, QStringLiteral("Red/ball: 2")), QStringLiteral("/tmp/x/%04d.png"));
+    Widgets w(dialog);
+    ASSERT_TRUE(w.preset && w.output && w.size && w.scaling && w.quality && w.summary && w.problem);
+    EXPECT_EQ(w.preset->count(), 10);
+    EXPECT_TRUE(w.output->text().endsWith(QStringLiteral("Red_ball_ 2.mp4")))
+        << w.output->text().toStdString();
+    EXPECT_EQ(w.size->count(), 4);
+    EXPECT_EQ(w.size->itemText(0), QStringLiteral("Original (64x64)"));
+    // (The plural comes from kinora_en.ts, which the app loads and tests do not.)
+    EXPECT_TRUE(w.summary->text().startsWith(QStringLiteral("16 frame"))) << w.summary->text().toStdString();
+    EXPECT_TRUE(w.summary->text().endsWith(QStringLiteral(", 64x64, 8 fps, H.264")))
+        << w.summary->text().toStdString();
+    EXPECT_TRUE(w.ok->isEnabled());
+    choose(w.size, QStringLiteral("4x"));
+    EXPECT_TRUE(w.summary->text().endsWith(QStringLiteral(", 256x256, 8 fps, H.264")))
+        << w.summary->text().toStdString();
+}
+
+TEST(ExportDialog, PresetChangeSwitchesTheExtension)
+{
+    ui::ExportDialog dialog(takeOf(64), QStringLiteral("/tmp/x/%04d.png"));
+    Widgets w(dialog);
+    w.output->setText(QStringLiteral("/videos/take.mp4"));
+    choose(w.preset, QStringLiteral("ProRes 422"));
+    EXPECT_EQ(w.output->text(), QStringLiteral("/videos/take.mov"));
+    choose(w.preset, QStringLiteral("VP9"));
+    EXPECT_EQ(w.output->text(), QStringLiteral("/videos/take.webm"));
+    choose(w.preset, QStringLiteral("PNG"));
+    EXPECT_EQ(w.output->text(), QStringLiteral("/videos/take/take_%04d.png"));
+    EXPECT_TRUE(w.ok->isEnabled());
+    choose(w.preset, QStringLiteral("GIF"));
+    EXPECT_EQ(w.output->text(), QStringLiteral("/videos/take.gif"));
+    w.output->setText(QStringLiteral("/videos/take.avi"));
+    EXPECT_FALSE(w.ok->isEnabled());
+    EXPECT_FALSE(w.problem->text().isEmpty());
+}
+
+TEST(ExportDialog, DnxhrBelowItsMinimumDisablesExportWithTheReason)
+{
+    ui::ExportDialog dialog(takeOf(64), QStringLiteral("/tmp/x/%04d.png"));
+    Widgets w(dialog);
+    choose(w.preset, QStringLiteral("DNxHR"));
+    EXPECT_FALSE(w.ok->isEnabled());
+    EXPECT_TRUE(w.problem->text().contains(QStringLiteral("256x120"))) << w.problem->text().toStdString();
+    EXPECT_FALSE(w.problem->isHidden());
+    choose(w.size, QStringLiteral("2x")); // 128x128: still too small
+    EXPECT_FALSE(w.ok->isEnabled());
+    choose(w.size, QStringLiteral("4x")); // 256x256
+    EXPECT_TRUE(w.ok->isEnabled());
+    EXPECT_TRUE(w.problem->isHidden());
+}
+
+TEST(ExportDialog, RequestCarriesCodecSizeQualityAndRate)
+{
+    ui::ExportDialog dialog(takeOf(64), QStringLiteral("/media/takes/t1/%04d.png"));
+    Widgets w(dialog);
+    choose(w.preset, QStringLiteral("H.265"));
+    EXPECT_TRUE(w.quality->isEnabled());
+    EXPECT_EQ(w.quality->value(), 20);
+    w.quality->setValue(24);
+    choose(w.size, QStringLiteral("2x"));
+    w.scaling->setCurrentIndex(1); // smooth
+    auto request = dialog.request();
+    EXPECT_EQ(request.input, QStringLiteral("/media/takes/t1/%04d.png"));
+    ASSERT_TRUE(request.codec.has_value());
+    EXPECT_EQ(*request.codec, core::VideoCodec::H265);
+    EXPECT_EQ(request.crf, 24);
+    EXPECT_EQ(request.size, QSize(128, 128));
+    EXPECT_TRUE(request.smoothScaling);
+    EXPECT_EQ(request.inputRate, (core::Rational { 8, 1 }));
+    EXPECT_FALSE(request.fps.valid()); // no resampling: the take's frames are written one to one
+
+    choose(w.preset, QStringLiteral("ProRes 4444"));
+    EXPECT_FALSE(w.quality->isEnabled());
+    EXPECT_FALSE(w.quality->toolTip().isEmpty());
+    request = dialog.request();
+    EXPECT_EQ(*request.codec, core::VideoCodec::ProRes4444);
+    EXPECT_EQ(request.crf, -1);
+    w.scaling->setCurrentIndex(0);
+    EXPECT_FALSE(dialog.request().smoothScaling);
+}
+
+TEST(ExportDialog, AsksBeforeReplacingAnExistingFile)
+{
+    QTemporaryDir dir;
+    const QString existing = dir.filePath(QStringLiteral("old.mp4"));
+    QFile file(existing);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write("old");
+    file.close();
+    ui::ExportDialog dialog(takeOf(64), QStringLiteral("/tmp/x/%04d.png"));
+    Widgets(dialog).output->setText(existing);
+
+    const auto answer = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(0, [button] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            ASSERT_NE(box, nullptr);
+            box->button(button)->click();
+        });
+    };
+    answer(QMessageBox::No);
+    dialog.accept();
+    EXPECT_NE(dialog.result(), QDialog::Accepted);
+    answer(QMessageBox::Yes);
+    dialog.accept();
+    EXPECT_EQ(dialog.result(), QDialog::Accepted);
+    EXPECT_TRUE(dialog.request().overwrite);
+}
+
+TEST(Transcode, ScalesAndKeepsTheRateOfASequence)
+{
+    QTemporaryDir dir;
+    const QString input = dir.filePath(QStringLiteral("in/%04d.png"));
+    const auto frames = checkerFrames(4, 16);
+    ASSERT_TRUE(core::writeImageSequence(input, frames, false));
+
+    core::TranscodeRequest request;
+    request.input = input;
+    request.output = dir.filePath(QStringLiteral("out.mp4"));
+    request.size = QSize(64, 64);
+    request.smoothScaling = false;
+    request.inputRate = { 8, 1 };
+    const auto result = core::transcode(request);
+    EXPECT_EQ(result.frames, 4);
+    const auto info = core::probeMedia(request.output);
+    EXPECT_EQ(info.width, 64);
+    EXPECT_EQ(info.height, 64);
+    EXPECT_EQ(info.frames, 4);
+    EXPECT_EQ(info.fps, (core::Rational { 8, 1 }));
+
+    // Nearest neighbour, losslessly: every source pixel becomes a sharp 4x4 block.
+    request.output = dir.filePath(QStringLiteral("png/%04d.png"));
+    core::transcode(request);
+    const auto scaled = core::readImageSequence(request.output);
+    ASSERT_EQ(scaled.size(), 4u);
+    ASSERT_EQ(scaled[1].size(), QSize(64, 64));
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x)
+            ASSERT_EQ(scaled[1].pixelColor(x, y), frames[1].pixelColor(x / 4, y / 4)) << x << "," << y;
+
+    // Resampled from the sequence's rate: 4 frames at 8 fps are 8 frames at 16 fps.
+    request.output = dir.filePath(QStringLiteral("fast.mp4"));
+    request.fps = { 16, 1 };
+    EXPECT_EQ(core::transcode(request).frames, 8);
+    const auto fast = core::probeMedia(request.output);
+    EXPECT_EQ(fast.frames, 8);
+    EXPECT_EQ(fast.fps, (core::Rational { 16, 1 }));
+}
+
+TEST(ExportDialog, ItsRequestExportsTheTake)
+{
+    QTemporaryDir dir;
+    const QString frames = dir.filePath(QStringLiteral("takes/t1/%04d.png"));
+    ASSERT_TRUE(core::writeImageSequence(frames, checkerFrames(6, 16), false));
+    ui::ExportDialog dialog(takeOf(16, 6), frames);
+    Widgets w(dialog);
+    choose(w.preset, QStringLiteral("GIF"));
+    choose(w.size, QStringLiteral("8x"));
+    w.output->setText(dir.filePath(QStringLiteral("export.gif")));
+    ASSERT_TRUE(w.ok->isEnabled());
+    const auto result = core::transcode(dialog.request());
+    EXPECT_EQ(result.frames, 6);
+    const auto info = core::probeMedia(dir.filePath(QStringLiteral("export.gif")));
+    EXPECT_EQ(info.width, 128);
+    EXPECT_EQ(info.frames, 6);
+    EXPECT_NEAR(info.fps.value(), 8.0, 0.5);
+}

@@ -1,3 +1,5 @@
+#include "gui_test_support.h"
+
 #include "kinora/ui/main_window.h"
 
 #include <QAction>
@@ -42,10 +44,11 @@ struct CountingCommand : QUndoCommand {
 
 TEST(MainWindow, HasEveryDockTitledAndVisible)
 {
+    kinora::test::useTemporaryDataDir();
     MainWindow w;
     w.show();
     for (const char* name :
-        { "promptDock", "settingsDock", "previewDock", "timelineDock", "maskDock", "jobQueueDock" }) {
+        { "promptDock", "settingsDock", "previewDock", "jobQueueDock", "takesDock" }) {
         auto* dock = w.findChild<QDockWidget*>(QString::fromLatin1(name));
         ASSERT_NE(dock, nullptr) << name;
         EXPECT_FALSE(dock->windowTitle().isEmpty()) << name;
@@ -56,6 +59,7 @@ TEST(MainWindow, HasEveryDockTitledAndVisible)
 
 TEST(MainWindow, MenusHoldTheirActions)
 {
+    kinora::test::useTemporaryDataDir();
     MainWindow w;
     const QStringList titles = [&] {
         QStringList t;
@@ -64,15 +68,20 @@ TEST(MainWindow, MenusHoldTheirActions)
         return t;
     }();
     EXPECT_EQ(titles,
-        (QStringList { QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&View"),
-            QStringLiteral("&Help") }));
+        (QStringList { QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Generate"),
+            QStringLiteral("&View"), QStringLiteral("&Help") }));
     EXPECT_EQ(menuActionNames(w, "fileMenu"),
-        (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"),
-            QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"), QStringLiteral("actionImport"),
-            QStringLiteral("actionExport"), QStringLiteral("actionQuit") }));
+        (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"), QStringLiteral("Open &Recent"),
+            QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"), QStringLiteral("actionExportTake"),
+            QStringLiteral("actionQuit") }));
+    EXPECT_EQ(menuActionNames(w, "generateMenu"),
+        (QStringList { QStringLiteral("actionGenerate"), QStringLiteral("actionCancelJob"),
+            QStringLiteral("actionCancelQueued") }));
+    for (const char* name : { "actionNew", "actionOpen", "actionSave", "actionSaveAs", "actionExportTake" })
+        EXPECT_TRUE(action(w, name)->isEnabled()) << name;
     EXPECT_EQ(menuActionNames(w, "editMenu"),
         (QStringList { QStringLiteral("actionUndo"), QStringLiteral("actionRedo") }));
-    EXPECT_EQ(menuActionNames(w, "viewMenu").size(), 6);
+    EXPECT_EQ(menuActionNames(w, "viewMenu").size(), 5);
     EXPECT_EQ(menuActionNames(w, "helpMenu"), QStringList { QStringLiteral("actionAbout") });
     EXPECT_TRUE(action(w, "actionQuit")->isEnabled());
     EXPECT_TRUE(action(w, "actionAbout")->isEnabled());
@@ -80,9 +89,10 @@ TEST(MainWindow, MenusHoldTheirActions)
 
 TEST(MainWindow, ViewMenuTogglesDocks)
 {
+    kinora::test::useTemporaryDataDir();
     MainWindow w;
     w.show();
-    auto* dock = w.findChild<QDockWidget*>(QStringLiteral("timelineDock"));
+    auto* dock = w.findChild<QDockWidget*>(QStringLiteral("takesDock"));
     ASSERT_NE(dock, nullptr);
     QAction* toggle = nullptr;
     for (auto* a : w.findChild<QMenu*>(QStringLiteral("viewMenu"))->actions())
@@ -97,6 +107,7 @@ TEST(MainWindow, ViewMenuTogglesDocks)
 
 TEST(MainWindow, UndoAndRedoFollowTheStack)
 {
+    kinora::test::useTemporaryDataDir();
     MainWindow w;
     auto* undo = action(w, "actionUndo");
     auto* redo = action(w, "actionRedo");
@@ -116,6 +127,7 @@ TEST(MainWindow, UndoAndRedoFollowTheStack)
 
 TEST(MainWindow, QuitClosesTheWindow)
 {
+    kinora::test::useTemporaryDataDir();
     MainWindow w;
     w.show();
     ASSERT_TRUE(w.isVisible());
