@@ -20,8 +20,8 @@
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -314,8 +314,8 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
     if (!explicitDir.isEmpty()) {
         if (isPack(explicitDir))
             return explicitDir;
-        throw ModelNotFoundError(utf8(QStringLiteral("no model pack at %1 (%2)")
-                                          .arg(explicitDir, packProblem(explicitDir))),
+        throw ModelNotFoundError(
+            utf8(QStringLiteral("no model pack at %1 (%2)").arg(explicitDir, packProblem(explicitDir))),
             { explicitDir });
     }
     const QString fromEnvironment = qEnvironmentVariable("KINORA_MODEL");
@@ -333,9 +333,8 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
             return place;
         problems << packProblem(place);
     }
-    throw ModelNotFoundError(
-        utf8(QStringLiteral("no model pack found; tried $KINORA_MODEL (not set), %1")
-                 .arg(problems.join(QStringLiteral(", ")))),
+    throw ModelNotFoundError(utf8(QStringLiteral("no model pack found; tried $KINORA_MODEL (not set), %1")
+                                      .arg(problems.join(QStringLiteral(", ")))),
         places);
 }
 
@@ -384,7 +383,8 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
         c10::InferenceMode inferenceMode;
         const auto device = inf::resolveDevice(inf::parseDevicePreference(utf8(r.device)));
         const auto precision = inf::resolvePrecision(inf::parsePrecision(utf8(r.precision)), device);
-        out.loadSeconds = models.load(out.modelDir, QString::fromStdString(device), QString::fromStdString(precision));
+        out.loadSeconds
+            = models.load(out.modelDir, QString::fromStdString(device), QString::fromStdString(precision));
         auto& loaded = models.entry();
         auto& model = loaded.model;
         inf::TaskOptions options;
@@ -541,10 +541,10 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
     const auto text = [&j](const char* key, const QString& fallback = {}) {
         return j.value(QLatin1String(key)).toString(fallback);
     };
-    const auto integer = [&j](const char* key, int fallback) { return j.value(QLatin1String(key)).toInt(fallback); };
-    const auto real = [&j](const char* key, double fallback) {
-        return j.value(QLatin1String(key)).toDouble(fallback);
-    };
+    const auto integer
+        = [&j](const char* key, int fallback) { return j.value(QLatin1String(key)).toInt(fallback); };
+    const auto real
+        = [&j](const char* key, double fallback) { return j.value(QLatin1String(key)).toDouble(fallback); };
     r.prompt = text("prompt");
     r.negativePrompt = text("negative_prompt");
     r.input = text("input");

@@ -53,7 +53,8 @@ JobQueue::JobQueue(QObject* parent)
     m_thread.setObjectName(QStringLiteral("kinora-worker"));
     // The engine's compute threads are started by the worker thread and inherit its lower
     // priority, so the GUI thread wins the cores whenever it has something to draw.
-    connect(&m_thread, &QThread::started, m_worker, [] { lowerCurrentThreadPriority(); }, Qt::DirectConnection);
+    connect(
+        &m_thread, &QThread::started, m_worker, [] { lowerCurrentThreadPriority(); }, Qt::DirectConnection);
     m_thread.start();
 }
 

@@ -21,7 +21,7 @@ KINORA_APT_PACKAGES=(
   # header-only and test libraries
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
   # a display for GUI runs on headless machines
-  xvfb xauth
+  xvfb xauth xdotool
 )
 
 # LibTorch: the torch wheel from PyPI, which bundles LibTorch 2.x with CUDA and its CMake config.

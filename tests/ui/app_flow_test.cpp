@@ -79,13 +79,14 @@ protected:
     bool waitIdle(int timeoutMs = 120000)
     {
         auto* queue = m_window->jobQueue();
-        return kinora::test::waitFor([queue] { return !queue->isBusy() && queue->queuedTickets().empty(); },
-            timeoutMs);
+        return kinora::test::waitFor(
+            [queue] { return !queue->isBusy() && queue->queuedTickets().empty(); }, timeoutMs);
     }
 
     QImage takeFrame(const kinora::core::TakeRecord& take, int index) const
     {
-        return QImage(kinora::core::sequenceFramePath(m_window->project()->absoluteFramesPattern(take), index));
+        return QImage(
+            kinora::core::sequenceFramePath(m_window->project()->absoluteFramesPattern(take), index));
     }
 
     std::unique_ptr<MainWindow> m_window;
@@ -172,7 +173,8 @@ TEST_F(AppFlow, ThreeQueuedJobsRunInTheOrderTheyWereMovedTo)
     ASSERT_EQ(third.size(), 1);
     ASSERT_TRUE(queue->moveJob(third.front(), 1));
     ASSERT_TRUE(waitIdle());
-    EXPECT_EQ(started, (QStringList { QStringLiteral("first"), QStringLiteral("third"), QStringLiteral("second") }));
+    EXPECT_EQ(started,
+        (QStringList { QStringLiteral("first"), QStringLiteral("third"), QStringLiteral("second") }));
     ASSERT_EQ(m_window->project()->takes().size(), 3u);
     EXPECT_EQ(m_window->project()->takes()[1].prompt, QStringLiteral("third"));
 }
@@ -214,7 +216,8 @@ TEST_F(AppFlow, SaveThenReopenGivesTheSameDocument)
     EXPECT_FALSE(m_window->project()->isModified());
     const QJsonObject saved = m_window->project()->toJson();
     const auto& take = m_window->project()->takes().front();
-    EXPECT_TRUE(QFileInfo(m_window->project()->absoluteFramesPattern(take)).absolutePath().startsWith(dir.path()));
+    EXPECT_TRUE(
+        QFileInfo(m_window->project()->absoluteFramesPattern(take)).absolutePath().startsWith(dir.path()));
 
     MainWindow other;
     other.setInteractive(false);
@@ -285,7 +288,8 @@ TEST_F(AppFlow, ATakeSurvivesACrashThroughTheRecoveryFile)
     const auto& take = next.project()->takes().front();
     EXPECT_EQ(take.name, QStringLiteral("survivor"));
     EXPECT_TRUE(next.project()->isModified());
-    EXPECT_EQ(QImage(kinora::core::sequenceFramePath(next.project()->absoluteFramesPattern(take), 1)).pixelColor(0, 0),
+    EXPECT_EQ(QImage(kinora::core::sequenceFramePath(next.project()->absoluteFramesPattern(take), 1))
+                  .pixelColor(0, 0),
         QColor(Qt::red));
 }
 

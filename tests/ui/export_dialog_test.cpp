@@ -95,6 +95,12 @@ TEST(ExportDialog, OffersEveryPresetAndAnMp4NamedAfterTheTake)
         << w.output->text().toStdString();
     EXPECT_EQ(w.size->count(), 4);
     EXPECT_EQ(w.size->itemText(0), QStringLiteral("Original (64x64)"));
+    // A 64x64 take starts at 4x: the first size with a side of at least 256 pixels.
+    EXPECT_TRUE(w.size->currentText().startsWith(QStringLiteral("4x")))
+        << w.size->currentText().toStdString();
+    EXPECT_TRUE(w.summary->text().endsWith(QStringLiteral(", 256x256, 8 fps, H.264")))
+        << w.summary->text().toStdString();
+    choose(w.size, QStringLiteral("Original"));
     // (The plural comes from kinora_en.ts, which the app loads and tests do not.)
     EXPECT_TRUE(w.summary->text().startsWith(QStringLiteral("16 frame"))) << w.summary->text().toStdString();
     EXPECT_TRUE(w.summary->text().endsWith(QStringLiteral(", 64x64, 8 fps, H.264")))
@@ -128,6 +134,7 @@ TEST(ExportDialog, DnxhrBelowItsMinimumDisablesExportWithTheReason)
 {
     ui::ExportDialog dialog(takeOf(64), QStringLiteral("/tmp/x/%04d.png"));
     Widgets w(dialog);
+    choose(w.size, QStringLiteral("Original"));
     choose(w.preset, QStringLiteral("DNxHR"));
     EXPECT_FALSE(w.ok->isEnabled());
     EXPECT_TRUE(w.problem->text().contains(QStringLiteral("256x120"))) << w.problem->text().toStdString();

@@ -49,7 +49,8 @@ void useTemporaryDataDir()
     QDir().mkpath(data);
     qputenv("KINORA_DATA_DIR", QFile::encodeName(data));
     QStandardPaths::setTestModeEnabled(true);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratch().filePath(QStringLiteral("settings")));
+    QSettings::setPath(
+        QSettings::NativeFormat, QSettings::UserScope, scratch().filePath(QStringLiteral("settings")));
     QSettings().clear();
 }
 

@@ -47,8 +47,7 @@ TEST(MainWindow, HasEveryDockTitledAndVisible)
     kinora::test::useTemporaryDataDir();
     MainWindow w;
     w.show();
-    for (const char* name :
-        { "promptDock", "settingsDock", "previewDock", "jobQueueDock", "takesDock" }) {
+    for (const char* name : { "promptDock", "settingsDock", "previewDock", "jobQueueDock", "takesDock" }) {
         auto* dock = w.findChild<QDockWidget*>(QString::fromLatin1(name));
         ASSERT_NE(dock, nullptr) << name;
         EXPECT_FALSE(dock->windowTitle().isEmpty()) << name;
@@ -71,9 +70,9 @@ TEST(MainWindow, MenusHoldTheirActions)
         (QStringList { QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Generate"),
             QStringLiteral("&View"), QStringLiteral("&Help") }));
     EXPECT_EQ(menuActionNames(w, "fileMenu"),
-        (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"), QStringLiteral("Open &Recent"),
-            QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"), QStringLiteral("actionExportTake"),
-            QStringLiteral("actionQuit") }));
+        (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"),
+            QStringLiteral("Open &Recent"), QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"),
+            QStringLiteral("actionExportTake"), QStringLiteral("actionQuit") }));
     EXPECT_EQ(menuActionNames(w, "generateMenu"),
         (QStringList { QStringLiteral("actionGenerate"), QStringLiteral("actionCancelJob"),
             QStringLiteral("actionCancelQueued") }));

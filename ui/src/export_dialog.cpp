@@ -1,5 +1,7 @@
 #include "kinora/ui/export_dialog.h"
 
+#include <algorithm>
+
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/video_writer.h"
 
@@ -152,6 +154,15 @@ ExportDialog::ExportDialog(
         m_size->addItem(
             tr("%1x (%2x%3)").arg(factor).arg(original.width() * factor).arg(original.height() * factor),
             factor);
+    // A 64x64 file is smaller than many players and editors take well: start at the first size
+    // with a side of at least 256 pixels (the user can still pick the original).
+    for (int i = 0; i < m_size->count(); ++i) {
+        const int factor = m_size->itemData(i).toInt();
+        if (std::min(original.width(), original.height()) * factor >= 256 || i == m_size->count() - 1) {
+            m_size->setCurrentIndex(i);
+            break;
+        }
+    }
     m_scaling->setObjectName(QStringLiteral("scalingCombo"));
     m_scaling->addItem(tr("Pixelated"));
     m_scaling->addItem(tr("Smooth"));

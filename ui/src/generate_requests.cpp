@@ -8,8 +8,8 @@
 
 namespace kinora::ui {
 
-std::vector<core::DiffusionJobRequest> generateRequests(const QString& prompt, const QString& negative,
-    const GenerationSettings& s, const core::Project& project)
+std::vector<core::DiffusionJobRequest> generateRequests(
+    const QString& prompt, const QString& negative, const GenerationSettings& s, const core::Project& project)
 {
     core::DiffusionJobRequest base;
     base.prompt = prompt.trimmed();

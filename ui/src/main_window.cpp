@@ -60,17 +60,19 @@ MainWindow::MainWindow(QWidget* parent)
 
     // Left: what to make. Right: the picture, large, with the queue under it. Bottom: the takes.
     auto* prompt = addPanel(QStringLiteral("promptDock"), tr("Prompt"), m_prompt, Qt::LeftDockWidgetArea);
-    auto* settings
-        = addPanel(QStringLiteral("settingsDock"), tr("Generation settings"), m_settings, Qt::LeftDockWidgetArea);
-    auto* preview = addPanel(QStringLiteral("previewDock"), tr("Preview"), m_preview, Qt::RightDockWidgetArea);
-    auto* queue = addPanel(QStringLiteral("jobQueueDock"), tr("Job queue"), m_queuePanel, Qt::RightDockWidgetArea);
+    auto* settings = addPanel(
+        QStringLiteral("settingsDock"), tr("Generation settings"), m_settings, Qt::LeftDockWidgetArea);
+    auto* preview
+        = addPanel(QStringLiteral("previewDock"), tr("Preview"), m_preview, Qt::RightDockWidgetArea);
+    auto* queue
+        = addPanel(QStringLiteral("jobQueueDock"), tr("Job queue"), m_queuePanel, Qt::RightDockWidgetArea);
     auto* takes = addPanel(QStringLiteral("takesDock"), tr("Takes"), m_takes, Qt::BottomDockWidgetArea);
     resize(1280, 820);
     m_defaultSizes = [this, prompt, settings, preview, queue, takes] {
         resizeDocks({ prompt, preview }, { 380, width() - 380 }, Qt::Horizontal);
         resizeDocks({ prompt, settings }, { 260, 440 }, Qt::Vertical);
-        resizeDocks({ preview, queue }, { 440, 180 }, Qt::Vertical);
-        resizeDocks({ takes }, { 190 }, Qt::Vertical);
+        resizeDocks({ preview, queue }, { 400, 170 }, Qt::Vertical);
+        resizeDocks({ takes }, { 232 }, Qt::Vertical);
     };
 
     createMenus();
@@ -78,8 +80,10 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_prompt, &PromptPanel::generateRequested, this, [this] { generate(); });
     connect(m_takes, &TakesPanel::playRequested, this, &MainWindow::playTake);
-    connect(m_takes, &TakesPanel::makeAgainRequested, this, [this](const QString& id) { makeAgain(id, false); });
-    connect(m_takes, &TakesPanel::variationRequested, this, [this](const QString& id) { makeAgain(id, true); });
+    connect(
+        m_takes, &TakesPanel::makeAgainRequested, this, [this](const QString& id) { makeAgain(id, false); });
+    connect(
+        m_takes, &TakesPanel::variationRequested, this, [this](const QString& id) { makeAgain(id, true); });
     connect(m_takes, &TakesPanel::exportRequested, this, &MainWindow::exportTake);
     connect(m_takes, &TakesPanel::selectionChanged, this, [this](const QString& id) {
         const auto* take = project()->take(id);
@@ -88,7 +92,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_queuePanel, &QueuePanel::playRequested, this, &MainWindow::playTake);
     connect(m_projects, &ProjectController::projectChanged, this, &MainWindow::projectChanged);
     connect(m_projects, &ProjectController::titleChanged, this, &QWidget::setWindowTitle);
-    connect(m_projects, &ProjectController::message, this, [this](const QString& text) { showMessage(text); });
+    connect(
+        m_projects, &ProjectController::message, this, [this](const QString& text) { showMessage(text); });
     connect(m_projects, &ProjectController::recentChanged, this, &MainWindow::rebuildRecentMenu);
     projectChanged(project());
     setWindowTitle(tr("%1[*] — Kinora").arg(project()->displayName()));
@@ -154,7 +159,8 @@ void MainWindow::createMenus()
     file->setObjectName(QStringLiteral("fileMenu"));
     connect(addAction(file, QStringLiteral("actionNew"), tr("&New Project"), QKeySequence::New, icon("new")),
         &QAction::triggered, m_projects, &ProjectController::newProject);
-    connect(addAction(file, QStringLiteral("actionOpen"), tr("&Open Project…"), QKeySequence::Open, icon("open")),
+    connect(
+        addAction(file, QStringLiteral("actionOpen"), tr("&Open Project…"), QKeySequence::Open, icon("open")),
         &QAction::triggered, m_projects, qOverload<>(&ProjectController::open));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
@@ -164,8 +170,8 @@ void MainWindow::createMenus()
     connect(addAction(file, QStringLiteral("actionSaveAs"), tr("Save &As…"), QKeySequence::SaveAs),
         &QAction::triggered, m_projects, &ProjectController::saveAs);
     file->addSeparator();
-    auto* exportAction
-        = addAction(file, QStringLiteral("actionExportTake"), tr("&Export Take…"), QKeySequence(tr("Ctrl+E")), icon("export"));
+    auto* exportAction = addAction(file, QStringLiteral("actionExportTake"), tr("&Export Take…"),
+        QKeySequence(tr("Ctrl+E")), icon("export"));
     exportAction->setStatusTip(tr("Export the take selected in the takes bin"));
     connect(exportAction, &QAction::triggered, this, [this] {
         const QString id = m_takes->selectedTakeId();
@@ -213,7 +219,8 @@ void MainWindow::createMenus()
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
-    auto* about = addAction(help, QStringLiteral("actionAbout"), tr("&About Kinora"), QKeySequence(), icon("info"));
+    auto* about
+        = addAction(help, QStringLiteral("actionAbout"), tr("&About Kinora"), QKeySequence(), icon("info"));
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
@@ -254,17 +261,15 @@ void MainWindow::connectQueue()
     });
     connect(m_preview, &PreviewPanel::previewPainted, m_queue, [this] { m_queue->previewShown(); });
     connect(m_queue, &core::JobQueue::jobFinished, this, &MainWindow::jobFinished);
-    connect(m_queue, &core::JobQueue::jobFailed, this, [this](quint64, const QString& message) {
-        showMessage(tr("A job failed: %1").arg(message), 15000);
-    });
+    connect(m_queue, &core::JobQueue::jobFailed, this,
+        [this](quint64, const QString& message) { showMessage(tr("A job failed: %1").arg(message), 15000); });
     connect(m_queue, &core::JobQueue::jobCancelled, this, [this](quint64 id) {
         if (id == m_watchedJob)
             m_preview->clear(tr("Cancelled. Nothing was kept of that take."));
         showMessage(tr("Cancelled"));
     });
-    connect(m_queue, &core::JobQueue::jobWarning, this, [this](quint64, const QString& message) {
-        showMessage(message, 10000);
-    });
+    connect(m_queue, &core::JobQueue::jobWarning, this,
+        [this](quint64, const QString& message) { showMessage(message, 10000); });
 }
 
 QList<quint64> MainWindow::generate()
@@ -383,8 +388,8 @@ void MainWindow::offerPendingJobs()
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_interactive && m_queue->isBusy()
-        && QMessageBox::question(this, tr("Stop the running job?"),
-               tr("A job is running. Stop it and close Kinora?"))
+        && QMessageBox::question(
+               this, tr("Stop the running job?"), tr("A job is running. Stop it and close Kinora?"))
             != QMessageBox::Yes) {
         event->ignore();
         return;

@@ -140,8 +140,8 @@ bool ProjectController::maybeSave()
 bool ProjectController::offerRecovery(bool ask)
 {
     auto sessions = core::Project::recoverableSessions();
-    std::sort(sessions.begin(), sessions.end(),
-        [](const auto& a, const auto& b) { return a.saved > b.saved; });
+    std::sort(
+        sessions.begin(), sessions.end(), [](const auto& a, const auto& b) { return a.saved > b.saved; });
     for (const auto& session : sessions) {
         if (ask) {
             const QString what = session.originalPath.isEmpty()

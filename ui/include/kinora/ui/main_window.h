@@ -16,7 +16,7 @@ class QLabel;
 namespace kinora::core {
 class JobQueue;
 class Project;
-}
+} // namespace kinora::core
 
 namespace kinora::ui {
 
@@ -60,7 +60,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    QDockWidget* addPanel(const QString& objectName, const QString& title, QWidget* panel, Qt::DockWidgetArea area);
+    QDockWidget* addPanel(
+        const QString& objectName, const QString& title, QWidget* panel, Qt::DockWidgetArea area);
     void createMenus();
     void showAbout();
     void connectQueue();
