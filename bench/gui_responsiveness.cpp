@@ -1,0 +1,201 @@
+// kinora-gui-bench: how the window feels while the engine works. The real main window on the
+// shipped default pack: a 1 ms probe timer in the GUI thread records the event loop's gaps while
+// takes are made (and, as the peer in the same process, while idle for as long); the time from a
+// finished step to its preview being painted; and from Ctrl+Enter to the first preview on screen,
+// the first time (the pack loads) and again with the pack loaded.
+//   kinora-gui-bench [--takes N] [--threads T]      (offscreen unless DISPLAY is set)
+
+#include "kinora/core/job_queue.h"
+#include "kinora/ui/main_window.h"
+#include "kinora/ui/preview_panel.h"
+#include "kinora/ui/theme.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QPlainTextEdit>
+#include <QTest>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Records the gaps between ticks of a 1 ms timer: a tick late by X ms means the event loop could
+// not run for X ms (a click or a paint would have waited as long).
+class GapProbe {
+public:
+    GapProbe()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(1);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 t = nowNs();
+            if (m_last)
+                m_gaps.push_back(static_cast<double>(t - m_last) / 1e6);
+            m_last = t;
+        });
+    }
+    void start()
+    {
+        m_gaps.clear();
+        m_last = 0;
+        m_timer.start();
+    }
+    std::vector<double> stop()
+    {
+        m_timer.stop();
+        return m_gaps;
+    }
+
+private:
+    QTimer m_timer;
+    qint64 m_last = 0;
+    std::vector<double> m_gaps;
+};
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[static_cast<size_t>(std::min<double>(v.size() - 1, p * static_cast<double>(v.size())))];
+}
+
+// Runs the event loop (sleeping between events, as the app's own loop does) until done().
+void waitUntil(const std::function<bool()>& done)
+{
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (done())
+            loop.quit();
+    });
+    poll.start(10);
+    if (!done())
+        loop.exec();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int takes = 3;
+    int threads = 0;
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "--takes") == 0)
+            takes = std::max(1, std::atoi(argv[i + 1]));
+        if (std::strcmp(argv[i], "--threads") == 0)
+            threads = std::atoi(argv[i + 1]);
+    }
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("kinora-gui-bench"));
+    kinora::ui::applyDarkTheme(app);
+    kinora::ui::MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        std::fprintf(stderr, "the window was not exposed; paint times may be off\n");
+    auto* queue = window.jobQueue();
+    if (threads > 0)
+        queue->worker()->setComputeThreads(threads);
+
+    std::map<int, qint64> stepDone; // step -> when it finished (the running job's)
+    std::vector<double> latencies;
+    qint64 firstPainted = 0;
+    QObject::connect(
+        queue, &kinora::core::JobQueue::jobProgress, &window, [&](const kinora::core::JobStatus& s) {
+            stepDone[s.step] = s.stepDoneNs;
+            if (qEnvironmentVariableIsSet("KINORA_BENCH_VERBOSE"))
+                std::fprintf(stderr, "step %d/%d\n", s.step, s.total);
+        });
+    QObject::connect(window.previewPanel(), &kinora::ui::PreviewPanel::previewPainted, &window,
+        [&](quint64, int step, qint64 paintedNs) {
+            if (!firstPainted)
+                firstPainted = paintedNs;
+            const auto done = stepDone.find(step);
+            if (done != stepDone.end())
+                latencies.push_back(static_cast<double>(paintedNs - done->second) / 1e6);
+        });
+
+    auto* prompt = window.findChild<QPlainTextEdit*>(QStringLiteral("promptEdit"));
+    prompt->setFocus();
+    QTest::keyClicks(prompt, QStringLiteral("a yellow star moving left on a blue background"));
+
+    // One take from Ctrl+Enter; returns the seconds to its first painted preview.
+    const auto oneTake = [&](double* seconds) {
+        stepDone.clear();
+        firstPainted = 0;
+        const qint64 pressed = nowNs();
+        QTest::keyClick(prompt, Qt::Key_Return, Qt::ControlModifier);
+        QElapsedTimer timer;
+        timer.start();
+        waitUntil([&] { return !queue->isBusy() && queue->queuedTickets().empty(); });
+        *seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+        return firstPainted ? static_cast<double>(firstPainted - pressed) / 1e9 : -1.0;
+    };
+
+    GapProbe probe;
+    double firstTakeSeconds = 0;
+    const double firstPreviewCold = oneTake(&firstTakeSeconds); // loads the pack
+
+    std::vector<double> busyGaps;
+    std::vector<double> firstPreviewWarm;
+    double busySeconds = 0;
+    latencies.clear();
+    for (int i = 0; i < takes; ++i) {
+        double seconds = 0;
+        probe.start();
+        firstPreviewWarm.push_back(oneTake(&seconds));
+        const auto gaps = probe.stop();
+        busyGaps.insert(busyGaps.end(), gaps.begin(), gaps.end());
+        busySeconds += seconds;
+    }
+    // The peer: the same window, idle, for as long.
+    probe.start();
+    QElapsedTimer idle;
+    idle.start();
+    waitUntil([&] { return static_cast<double>(idle.elapsed()) >= busySeconds * 1000.0; });
+    const auto idleGaps = probe.stop();
+
+    const auto max = [](const std::vector<double>& v) {
+        return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
+    };
+    std::printf("kinora-gui-bench: %d takes of the default pack, compute threads %s, platform %s\n", takes,
+        threads > 0 ? std::to_string(threads).c_str() : "LibTorch default",
+        qPrintable(QGuiApplication::platformName()));
+    std::printf("%-44s %10s %10s %10s\n", "", "while busy", "idle peer", "target");
+    std::printf(
+        "%-44s %10.1f %10.1f %10s\n", "event-loop gap, max (ms)", max(busyGaps), max(idleGaps), "< 50");
+    std::printf("%-44s %10.1f %10.1f %10s\n", "event-loop gap, p99 (ms)", percentile(busyGaps, 0.99),
+        percentile(idleGaps, 0.99), "< 16");
+    std::printf("%-44s %10.1f %10.1f\n", "event-loop gap, median (ms)", percentile(busyGaps, 0.5),
+        percentile(idleGaps, 0.5));
+    std::printf("%-44s %10.1f %10s %10s\n", "step finished -> preview painted, median (ms)",
+        percentile(latencies, 0.5), "", "< 100");
+    std::printf("%-44s %10.1f %10s %10s\n", "step finished -> preview painted, max (ms)", max(latencies), "",
+        "< 100");
+    std::printf("%-44s %10.2f %10s %10s\n", "Ctrl+Enter -> first preview, pack loaded (s)",
+        percentile(firstPreviewWarm, 0.5), "", "< 1");
+    std::printf("%-44s %10.2f\n", "Ctrl+Enter -> first preview, first (load) (s)", firstPreviewCold);
+    std::printf("%-44s %10.2f\n", "seconds per take, first (with pack load)", firstTakeSeconds);
+    std::printf("%-44s %10.2f\n", "seconds per take, pack loaded", busySeconds / takes);
+    std::printf("previews painted: %zu of %d steps\n", latencies.size(), takes * 20);
+    window.close();
+    return 0;
+}
