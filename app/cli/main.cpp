@@ -34,26 +34,9 @@ constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInterrupted = 130;
 
-// Set by the SIGINT handler, polled by the engine between steps. Only a lock-free atomic store is
-// async-signal-safe.
-std::atomic<bool> interrupted { false };
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void onInterrupt(int)
-{
-    interrupted.store(true);
-}
-
-// The first Ctrl-C asks the job to stop at the next step and clean up; SA_RESETHAND makes a second
-// one end the process at once, for a step that takes too long.
-void installInterruptHandler()
-{
-    struct sigaction action { };
-    action.sa_handler = onInterrupt;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, nullptr);
-}
+using kinora::inference::flags::installInterruptHandler;
+// Set by the SIGINT handler, polled by the engine between steps.
+std::atomic<bool>& interrupted = kinora::inference::flags::interruptRequested;
 
 // What the diffusion subcommands parse, in CLI11's types; becomes a DiffusionJobRequest.
 struct DiffusionOptions {

@@ -10,21 +10,18 @@
 #include "kinora/core/video_writer.h"
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/runtime.h"
+#include "kinora/inference/sidecar.h"
 #include "kinora/inference/tasks.h"
-#include "kinora/version.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/util/Exception.h>
-#include <nlohmann/json.hpp>
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <cmath>
 #include <cstring>
@@ -35,7 +32,6 @@ namespace kinora::core {
 namespace {
 
 namespace inf = kinora::inference;
-using Json = nlohmann::ordered_json;
 
 } // namespace
 
@@ -44,7 +40,8 @@ struct ModelCache::Entry {
     QString device;
     QString precision;
     inf::NativeModel model;
-    Json modelJson; // name, family, config, version, folder, weights hashes (hashed once per load)
+    inf::SidecarJson
+        modelJson; // name, family, config, version, folder, weights hashes (hashed once per load)
     QString weightsHash;
 };
 
@@ -117,69 +114,40 @@ QString packProblem(const QString& dir)
         : QStringLiteral("%1 does not exist").arg(dir);
 }
 
-QString sha256(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw std::runtime_error(utf8(path) + ": cannot read to hash it");
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
-Json modelJson(const inf::NativeModel& model, const QString& dir, QString* combined)
-{
-    Json weights = Json::object();
-    QCryptographicHash all(QCryptographicHash::Sha256);
-    for (const auto& [role, file] : model.manifest.components) { // std::map: in role order
-        const QString hash = sha256(QDir(dir).filePath(QString::fromStdString(file)));
-        weights[file] = utf8(hash);
-        all.addData(hash.toLatin1());
-    }
-    if (combined)
-        *combined = QString::fromLatin1(all.result().toHex());
-    return { { "name", model.manifest.name }, { "family", model.manifest.family },
-        { "config", model.manifest.config }, { "version", model.manifest.version },
-        { "dir", utf8(QFileInfo(dir).absoluteFilePath()) }, { "weights_sha256", weights } };
-}
-
-// `width`/`height` are the working size the model ran at; `output_*` what was written.
-Json requestJson(
+// The request part of the sidecar. `width`/`height` are the working size the model ran at;
+// `output_*` what was written.
+inf::SidecarJson requestJson(
     const DiffusionJobRequest& r, const inf::TaskResult& result, double fps, const std::vector<QImage>& out)
 {
-    const int frames = static_cast<int>(out.size());
-    const auto absolute = [](const QString& path) {
-        return path.isEmpty() ? Json() : Json(utf8(QFileInfo(path).absoluteFilePath()));
-    };
     const auto& o = result.resolved;
-    Json requested; // generate: the clip's length; extend: the frames added
-    if (r.task == DiffusionTask::Generate)
-        requested = frames;
-    else if (r.task == DiffusionTask::Extend)
-        requested = r.frames;
-    Json request = { { "task", taskName(r.task) }, { "prompt", utf8(r.prompt) },
-        { "negative_prompt", utf8(r.negativePrompt) },
-        { "inputs",
-            { { "input", absolute(r.input) }, { "mask", absolute(r.mask) },
-                { "image", absolute(r.image) } } },
-        { "output", utf8(QFileInfo(r.output).absoluteFilePath()) }, { "frames", requested },
-        { "factor", r.task == DiffusionTask::Interpolate ? Json(r.factor) : Json() },
-        { "output_frames", frames }, { "output_width", out.front().width() },
-        { "output_height", out.front().height() }, { "width", o.width }, { "height", o.height },
-        { "fps", fps > 0 ? Json(fps) : Json() }, { "steps", o.steps }, { "guidance", o.guidance },
-        { "sampler", o.sampler }, { "seed", o.seed }, { "windows", result.windows },
-        { "window_frames", o.windowFrames }, { "overlap_frames", o.overlapFrames } };
-    return request;
-}
-
-void writeSidecar(const QString& path, const Json& sidecar)
-{
-    QSaveFile file(path); // atomic: a failure leaves no half-written sidecar
-    const std::string text = sidecar.dump(2) + "\n";
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) < 0
-        || !file.commit())
-        throw std::runtime_error(
-            utf8(path) + ": cannot write the sidecar (" + utf8(file.errorString()) + ")");
+    inf::SidecarRequest q;
+    q.task = taskName(r.task);
+    q.prompt = utf8(r.prompt);
+    q.negativePrompt = utf8(r.negativePrompt);
+    q.input = localPath(r.input).string();
+    q.mask = localPath(r.mask).string();
+    q.image = localPath(r.image).string();
+    q.output = localPath(r.output).string();
+    if (r.task == DiffusionTask::Generate) // the clip's length
+        q.frames = static_cast<int>(out.size());
+    else if (r.task == DiffusionTask::Extend) // the frames added
+        q.frames = r.frames;
+    if (r.task == DiffusionTask::Interpolate)
+        q.factor = r.factor;
+    q.outputFrames = static_cast<int>(out.size());
+    q.outputWidth = out.front().width();
+    q.outputHeight = out.front().height();
+    q.width = o.width;
+    q.height = o.height;
+    q.fps = fps;
+    q.steps = o.steps;
+    q.guidance = o.guidance;
+    q.sampler = o.sampler;
+    q.seed = o.seed;
+    q.windows = result.windows;
+    q.windowFrames = o.windowFrames;
+    q.overlapFrames = o.overlapFrames;
+    return inf::sidecarRequestJson(q);
 }
 
 void writePreview(const QString& dir, const inf::TaskProgress& progress)
@@ -287,7 +255,7 @@ const char* taskName(DiffusionTask task)
 
 QString sidecarPath(const QString& output)
 {
-    return output + QStringLiteral(".kinora.json");
+    return QFile::decodeName(inf::sidecarPath(localPath(output)).c_str());
 }
 
 QStringList defaultModelPlaces(const QString& executable)
@@ -375,7 +343,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     DiffusionJobResult out;
     out.modelDir = findModelDir(r.modelDir);
     std::vector<QImage> frames;
-    Json sidecar;
+    inf::SidecarJson sidecar;
     ModelCache ownCache;
     ModelCache& models = cache ? *cache : ownCache;
     try {
@@ -430,9 +398,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
             }
         }
         const double fps = settings.meta.fps.value();
-        sidecar = { { "request", requestJson(r, result, fps, frames) }, { "model", loaded.modelJson },
-            { "kinora_version", kVersion }, { "libtorch_version", inf::runtimeInfo().libtorchVersion },
-            { "device", device }, { "precision", precision } };
+        sidecar = inf::sidecarJson(requestJson(r, result, fps, frames), loaded.modelJson, device, precision);
         out.device = QString::fromStdString(device);
         out.precision = QString::fromStdString(precision);
         out.modelName = QString::fromStdString(model.manifest.name);
@@ -456,7 +422,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     out.output = r.output;
     out.sidecar = sidecarPath(r.output);
     try {
-        writeSidecar(out.sidecar, sidecar);
+        inf::writeSidecar(localPath(out.sidecar), sidecar);
     } catch (...) { // frames without the sidecar that makes them again are not a finished take
         removeOutput(r.output);
         throw;
@@ -484,8 +450,8 @@ bool ModelCache::holds(const QString& modelDir, const QString& device, const QSt
 
 double ModelCache::load(const QString& modelDir, const QString& device, const QString& precision)
 {
-    // A pack rewritten on disk (retrained into the same folder) is reloaded: its weights' times
-    // are part of what the cache holds.
+    // Keyed by folder, device and precision only: a pack retrained into the same folder while the
+    // app runs is not noticed until another pack, device or precision is asked for.
     if (holds(modelDir, device, precision))
         return 0;
     m_entry.reset(); // free the old weights before loading new ones
@@ -495,8 +461,10 @@ double ModelCache::load(const QString& modelDir, const QString& device, const QS
     entry->dir = QFileInfo(modelDir).canonicalFilePath();
     entry->device = device;
     entry->precision = precision;
-    entry->model = inf::loadNativePack(localPath(modelDir), c10::Device(utf8(device)), utf8(precision));
-    entry->modelJson = modelJson(entry->model, modelDir, &entry->weightsHash);
+    entry->model = inf::loadPack(localPath(modelDir), utf8(device), utf8(precision));
+    const auto hashes = inf::hashPackWeights(entry->model.manifest, localPath(modelDir));
+    entry->modelJson = inf::sidecarModelJson(entry->model.manifest, localPath(modelDir), hashes);
+    entry->weightsHash = QString::fromStdString(hashes.combined);
     m_entry = std::move(entry);
     return static_cast<double>(timer.nsecsElapsed()) / 1e9;
 }

@@ -36,31 +36,8 @@ constexpr int kExitRuntime = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInterrupted = 130;
 
-// Set by the SIGINT handler, polled by every job between its steps (training writes a checkpoint
-// first). Only a lock-free atomic store is async-signal-safe.
-std::atomic<bool> g_interrupted { false };
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void onInterrupt(int)
-{
-    g_interrupted.store(true);
-}
-
-// The first Ctrl-C asks the job to stop at the next step; SA_RESETHAND makes a second one end the
-// process at once, for a step that takes too long.
-void installInterruptHandler()
-{
-    struct sigaction action { };
-    action.sa_handler = onInterrupt;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, nullptr);
-}
-
-bool interrupted()
-{
-    return g_interrupted.load();
-}
+using kinora::inference::flags::installInterruptHandler;
+using kinora::inference::flags::interrupted;
 
 // --model, else $KINORA_MODEL; the engine knows no installed pack.
 std::string modelDirOrEnvironment(const std::string& given)

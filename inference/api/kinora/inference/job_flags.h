@@ -9,10 +9,38 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <regex>
 #include <string>
 
 namespace kinora::inference::flags {
+
+// Set by the SIGINT handler, polled by every job between its steps (training writes a checkpoint
+// first). Only a lock-free atomic store is async-signal-safe.
+inline std::atomic<bool> interruptRequested { false };
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" inline void onInterrupt(int)
+{
+    interruptRequested.store(true);
+}
+
+// The first Ctrl-C asks the job to stop at the next step and clean up; SA_RESETHAND makes a second
+// one end the process at once, for a step that takes too long.
+inline void installInterruptHandler()
+{
+    struct sigaction action { };
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, nullptr);
+}
+
+inline bool interrupted()
+{
+    return interruptRequested.load();
+}
 
 // "WxH", each side 1 to 99999: what --size takes.
 inline const CLI::Validator& sizeValidator()
