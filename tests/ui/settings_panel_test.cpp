@@ -21,6 +21,7 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolButton>
+#include <QWheelEvent>
 
 #include <gtest/gtest.h>
 
@@ -313,4 +314,29 @@ TEST_F(SettingsPanelTest, TheLastValuesComeBackInANewPanel)
     EXPECT_TRUE(again.settings().seedLocked);
     EXPECT_EQ(again.settings().seed, 42u);
     EXPECT_EQ(canonical(again.settings().modelDir), canonical(kinora::test::tinyPackDir()));
+}
+
+// Scrolling the panel with the wheel over a field must not change it; a field clicked into takes
+// the wheel.
+TEST_F(SettingsPanelTest, TheWheelScrollsThePanelAndChangesOnlyAFocusedField)
+{
+    SettingsPanel panel;
+    panel.resize(300, 200); // short: the panel scrolls
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    auto* steps = child<QSpinBox>(panel, "stepsSpin");
+    const int before = steps->value();
+    const auto wheel = [steps](int delta) {
+        const QPointF at(steps->width() / 2.0, steps->height() / 2.0);
+        QWheelEvent event(at, steps->mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::NoButton,
+            Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(steps, &event);
+    };
+    steps->clearFocus();
+    wheel(-120);
+    EXPECT_EQ(steps->value(), before);
+    steps->setFocus();
+    ASSERT_TRUE(kinora::test::waitFor([steps] { return steps->hasFocus(); }, 2000));
+    wheel(120);
+    EXPECT_EQ(steps->value(), before + 1);
 }

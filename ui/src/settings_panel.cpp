@@ -2,7 +2,9 @@
 
 #include "kinora/core/engine_info.h"
 
+#include <QAbstractSpinBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -21,6 +23,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpressionValidator>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -71,6 +74,19 @@ QFormLayout* addGroup(QVBoxLayout* column, const QString& title)
 
 } // namespace
 
+bool SettingsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto* field = qobject_cast<QWidget*>(watched);
+        if (field && !field->hasFocus()) {
+            if (auto* scroll = findChild<QScrollArea*>())
+                QCoreApplication::sendEvent(scroll->verticalScrollBar(), event);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 SettingsPanel::SettingsPanel(QWidget* parent)
     : QWidget(parent)
 {
@@ -106,6 +122,15 @@ SettingsPanel::SettingsPanel(QWidget* parent)
     layout->addWidget(scroll, 1);
     layout->addWidget(m_problemLabel);
     setMinimumWidth(260);
+
+    // The wheel scrolls the panel: a value changes only under the wheel of a field the user
+    // clicked into, never of one the pointer happens to pass while scrolling.
+    for (auto* field : content->findChildren<QWidget*>()) {
+        if (qobject_cast<QAbstractSpinBox*>(field) || qobject_cast<QComboBox*>(field)) {
+            field->setFocusPolicy(Qt::StrongFocus);
+            field->installEventFilter(this);
+        }
+    }
 
     reloadModels();
     restoreValues();

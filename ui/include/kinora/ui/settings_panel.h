@@ -74,6 +74,9 @@ public:
 Q_SIGNALS:
     void settingsChanged();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void buildModelGroup(QFormLayout* form);
     void buildClipGroup(QFormLayout* form);
