@@ -37,7 +37,10 @@ int main(int argc, char** argv)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/kinora.svg")));
 
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("kinora"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    // English is the fallback: its .ts carries the plural forms ("1 take", "3 takes"), which the
+    // source strings ("%n take(s)") only spell out in a translation, so a C or POSIX locale needs it.
+    if (translator.load(QLocale(), QStringLiteral("kinora"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        || translator.load(QStringLiteral("kinora_en"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
 
     kinora::ui::applyDarkTheme(app);

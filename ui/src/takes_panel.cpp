@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStackedLayout>
+#include <QStyleOptionViewItem>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -76,7 +77,13 @@ TakesPanel::TakesPanel(QUndoStack* undoStack, QWidget* parent)
     m_list->setEditTriggers(QAbstractItemView::EditKeyPressed);
     m_list->setMouseTracking(true); // hover highlight
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_list->setItemDelegate(new TakeCardDelegate(m_list));
+    auto* delegate = new TakeCardDelegate(m_list);
+    m_list->setItemDelegate(delegate);
+    // One whole row of cards always shows: a card cut below its thumbnail hides the take's name.
+    QStyleOptionViewItem card;
+    card.initFrom(m_list);
+    m_list->setMinimumHeight(
+        delegate->sizeHint(card, {}).height() + 2 * m_list->spacing() + 2 * m_list->frameWidth() + 2);
     m_list->setModel(m_model);
     m_list->installEventFilter(this);
 
