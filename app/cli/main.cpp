@@ -38,93 +38,56 @@ using kinora::inference::flags::installInterruptHandler;
 // Set by the SIGINT handler, polled by the engine between steps.
 std::atomic<bool>& interrupted = kinora::inference::flags::interruptRequested;
 
-// What the diffusion subcommands parse, in CLI11's types; becomes a DiffusionJobRequest.
+// What the diffusion subcommands parse: the job's own request, bound to the flags, plus the flags
+// that are not part of it.
 struct DiffusionOptions {
-    std::string prompt;
-    std::string negative;
-    std::string input;
-    std::string mask;
-    std::string image;
-    std::string output;
-    std::string size;
+    kinora::core::DiffusionJobRequest request;
+    std::string size; // WxH
     std::string method = "auto";
-    std::string codec;
-    int crf = -1;
-    int frames = 0;
-    int factor = 0;
-    double fps = 0;
-    std::string model;
-    int steps = 0;
-    double guidance = -1;
-    uint64_t seed = 0;
-    std::string sampler;
-    std::string device = "auto";
-    std::string precision = "auto";
-    std::string previewDir;
-    bool overwrite = false;
 };
 
 void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
 {
-    sub->add_option(
-           "-o,--output", o.output, "OUT: .mp4, .mov, .webm, .mkv, .gif or a pattern such as out/%03d.png")
+    sub->add_option("-o,--output", o.request.output,
+           "OUT: .mp4, .mov, .webm, .mkv, .gif or a pattern such as out/%03d.png")
         ->required();
-    sub->add_option("--codec", o.codec,
+    sub->add_option("--codec", o.request.codec,
            "OUT's codec: h264, h265, prores, prores4444, dnxhr, vp9, av1, gif, png or "
            "ffv1 (default: from OUT's extension)")
         ->check(CLI::IsMember(
             { "h264", "h265", "hevc", "prores", "prores4444", "dnxhr", "vp9", "av1", "gif", "png", "ffv1" }));
-    sub->add_option("--crf", o.crf, "quality for h264, h265, vp9, av1 (lower is better)")
+    sub->add_option("--crf", o.request.crf, "quality for h264, h265, vp9, av1 (lower is better)")
         ->check(CLI::Range(0, 63));
     sub->add_option(
-        "--model", o.model, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
-    sub->add_option("--steps", o.steps, "denoising steps (default: the pack's)")->check(CLI::PositiveNumber);
-    sub->add_option("--cfg", o.guidance, "guidance scale, 1 = none (default: the pack's)")
+        "--model", o.request.modelDir, "model pack folder (default: $KINORA_MODEL, then the installed pack)");
+    sub->add_option("--steps", o.request.steps, "denoising steps (default: the pack's)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--cfg", o.request.guidance, "guidance scale, 1 = none (default: the pack's)")
         ->check(CLI::NonNegativeNumber);
-    sub->add_option("--seed", o.seed, "seed of the initial noise (default 0)");
-    sub->add_option("--sampler", o.sampler, "sampler (default: the pack's)")
+    sub->add_option("--seed", o.request.seed, "seed of the initial noise (default 0)");
+    sub->add_option("--sampler", o.request.sampler, "sampler (default: the pack's)")
         ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
-    flags::addDeviceFlag(sub, o.device);
-    flags::addPrecisionFlag(sub, o.precision);
-    sub->add_option("--preview-dir", o.previewDir, "write each step's preview frames to DIR/step_NNN/");
-    sub->add_flag("-y", o.overwrite, "replace an existing OUT");
+    flags::addDeviceFlag(sub, o.request.device);
+    flags::addPrecisionFlag(sub, o.request.precision);
+    sub->add_option(
+        "--preview-dir", o.request.previewDir, "write each step's preview frames to DIR/step_NNN/");
+    sub->add_flag("-y", o.request.overwrite, "replace an existing OUT");
 }
 
 void addPromptOptions(CLI::App* sub, DiffusionOptions& o, bool required)
 {
-    auto* prompt = sub->add_option("-p,--prompt", o.prompt, "what to make");
+    auto* prompt = sub->add_option("-p,--prompt", o.request.prompt, "what to make");
     if (required)
         prompt->required();
-    sub->add_option("-n,--negative", o.negative, "what to avoid");
+    sub->add_option("-n,--negative", o.request.negativePrompt, "what to avoid");
 }
 
 kinora::core::DiffusionJobRequest toRequest(DiffusionTask task, const DiffusionOptions& o)
 {
-    const auto q = [](const std::string& s) { return QString::fromStdString(s); };
-    kinora::core::DiffusionJobRequest r;
+    auto r = o.request;
     r.task = task;
-    r.prompt = q(o.prompt);
-    r.negativePrompt = q(o.negative);
-    r.input = q(o.input);
-    r.mask = q(o.mask);
-    r.image = q(o.image);
-    r.output = q(o.output);
-    r.codec = q(o.codec);
-    r.crf = o.crf;
-    r.frames = o.frames;
-    r.factor = o.factor;
     if (!o.size.empty()) // checked by flags::sizeValidator()
         flags::parseSize(o.size, r.width, r.height);
-    r.fps = o.fps;
-    r.steps = o.steps;
-    r.guidance = o.guidance;
-    r.sampler = q(o.sampler);
-    r.seed = o.seed;
-    r.device = q(o.device);
-    r.precision = q(o.precision);
-    r.modelDir = q(o.model);
-    r.previewDir = q(o.previewDir);
-    r.overwrite = o.overwrite;
     return r;
 }
 
@@ -135,13 +98,13 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
         std::cerr << prefix << "--method " << o.method << " is not built yet in this version of Kinora\n";
         return kExitUsage;
     }
-    if (task == DiffusionTask::Interpolate && o.factor == 0 && o.fps <= 0) {
+    if (task == DiffusionTask::Interpolate && o.request.factor == 0 && o.request.fps <= 0) {
         std::cerr << prefix << "give --factor K or --fps F\n";
         return kExitUsage;
     }
     // The job's own message says "interpolate by a factor instead"; here that is a flag.
-    if (task == DiffusionTask::Interpolate && o.factor == 0
-        && kinora::core::isSequencePattern(QString::fromStdString(o.input))) {
+    if (task == DiffusionTask::Interpolate && o.request.factor == 0
+        && kinora::core::isSequencePattern(QString::fromStdString(o.request.input))) {
         std::cerr << prefix
                   << "--fps needs the input's frame rate, which an image sequence does not carry (use "
                      "--factor K instead)\n";
@@ -323,25 +286,27 @@ int main(int argc, char** argv)
     auto* generate
         = app.add_subcommand("generate", "make a clip from a prompt (optionally from a first frame)");
     addPromptOptions(generate, o, true);
-    generate->add_option("--image", o.image, "FIRST_FRAME: an image the clip starts from");
-    generate->add_option("--frames", o.frames, "frame count (default: the pack's)")
+    generate->add_option("--image", o.request.image, "FIRST_FRAME: an image the clip starts from");
+    generate->add_option("--frames", o.request.frames, "frame count (default: the pack's)")
         ->check(CLI::PositiveNumber);
     generate->add_option("--size", o.size, "WxH (default: the pack's)")->check(flags::sizeValidator());
-    generate->add_option("--fps", o.fps, "frame rate (default: the pack's)")->check(CLI::PositiveNumber);
+    generate->add_option("--fps", o.request.fps, "frame rate (default: the pack's)")
+        ->check(CLI::PositiveNumber);
 
     auto* extend = app.add_subcommand("extend", "continue a clip by N frames");
-    extend->add_option("-i,--input", o.input, "IN: a video file or a pattern such as in/%03d.png")
+    extend->add_option("-i,--input", o.request.input, "IN: a video file or a pattern such as in/%03d.png")
         ->required();
-    extend->add_option("--frames", o.frames, "frames to add")->required()->check(CLI::PositiveNumber);
+    extend->add_option("--frames", o.request.frames, "frames to add")->required()->check(CLI::PositiveNumber);
     addPromptOptions(extend, o, false);
 
     auto* interpolate
         = app.add_subcommand("interpolate", "raise a clip's frame rate (--factor K or --fps F)");
-    interpolate->add_option("-i,--input", o.input, "IN: a video file or a pattern such as in/%03d.png")
+    interpolate
+        ->add_option("-i,--input", o.request.input, "IN: a video file or a pattern such as in/%03d.png")
         ->required();
-    auto* factor = interpolate->add_option("--factor", o.factor, "K: K·(N−1)+1 frames from N")
+    auto* factor = interpolate->add_option("--factor", o.request.factor, "K: K·(N−1)+1 frames from N")
                        ->check(CLI::Range(2, 1000));
-    interpolate->add_option("--fps", o.fps, "resample to F frames per second")
+    interpolate->add_option("--fps", o.request.fps, "resample to F frames per second")
         ->check(CLI::PositiveNumber)
         ->excludes(factor);
     interpolate->add_option("--method", o.method, "auto, flow, diffusion or blend")
@@ -349,9 +314,9 @@ int main(int argc, char** argv)
     addPromptOptions(interpolate, o, false);
 
     auto* inpaint = app.add_subcommand("inpaint", "regenerate the masked region of a clip");
-    inpaint->add_option("-i,--input", o.input, "IN: a video file or a pattern such as in/%03d.png")
+    inpaint->add_option("-i,--input", o.request.input, "IN: a video file or a pattern such as in/%03d.png")
         ->required();
-    inpaint->add_option("-m,--mask", o.mask, "MASK: one image for every frame, a pattern or a video")
+    inpaint->add_option("-m,--mask", o.request.mask, "MASK: one image for every frame, a pattern or a video")
         ->required();
     inpaint->add_option("--method", o.method, "auto, flow or diffusion")
         ->check(CLI::IsMember({ "auto", "flow", "diffusion" }));

@@ -122,18 +122,18 @@ inf::SidecarJson requestJson(
     const auto& o = result.resolved;
     inf::SidecarRequest q;
     q.task = taskName(r.task);
-    q.prompt = utf8(r.prompt);
-    q.negativePrompt = utf8(r.negativePrompt);
-    q.input = localPath(r.input).string();
-    q.mask = localPath(r.mask).string();
-    q.image = localPath(r.image).string();
-    q.output = localPath(r.output).string();
+    q.prompt = r.prompt;
+    q.negativePrompt = r.negativePrompt;
+    q.input = r.input;
+    q.mask = r.mask;
+    q.image = r.image;
+    q.output = r.output;
     if (r.task == DiffusionTask::Generate) // the clip's length
         q.frames = static_cast<int>(out.size());
     else if (r.task == DiffusionTask::Extend) // the frames added
         q.frames = r.frames;
     if (r.task == DiffusionTask::Interpolate)
-        q.factor = r.factor;
+        q.factor = o.factor;
     q.outputFrames = static_cast<int>(out.size());
     q.outputWidth = out.front().width();
     q.outputHeight = out.front().height();
@@ -172,86 +172,70 @@ JobPreview toJobPreview(const inf::TaskProgress& p, bool full)
     return preview;
 }
 
-inf::TaskResult runTask(inf::NativeModel& model, const DiffusionJobRequest& r, inf::TaskOptions options,
-    const inf::TaskCallbacks& callbacks, const std::vector<QImage>& clip, const std::vector<QImage>& masks,
-    const QImage& first, int factor)
-{
-    switch (r.task) {
-    case DiffusionTask::Generate: {
-        const int frames = r.frames > 0 ? r.frames : model.manifest.defaults.frames;
-        if (first.isNull())
-            return inf::generateVideo(model, options, frames, {}, callbacks);
-        if (options.width <= 0 || options.height <= 0) // keep the first frame's aspect ratio
-            std::tie(options.width, options.height) = inf::workingSize(model, first.width(), first.height());
-        return inf::generateVideo(model, options, frames, framesToTensor({ first }).select(1, 0), callbacks);
-    }
-    case DiffusionTask::Extend:
-        return inf::extendVideo(model, options, framesToTensor(clip), r.frames, callbacks);
-    case DiffusionTask::Inpaint:
-        return inf::inpaintVideo(model, options, framesToTensor(clip), masksToTensor(masks), callbacks);
-    case DiffusionTask::Interpolate:
-        return inf::interpolateVideo(model, options, framesToTensor(clip), factor, callbacks);
-    }
-    throw std::logic_error("unknown task");
-}
-
 Rational rateOf(double fps)
 {
     return Rational::parse(QString::number(fps, 'g', 12));
 }
 
-// Interpolation to a rate: the factor K that reaches at least `fps`, and the frames of the K-times
-// clip that land nearest each output time (none when the rate is K times the input's).
+// Interpolation to a rate: the rate of the output and the frames of the K-times clip that land
+// nearest each output time (none when the rate is K times the input's).
 struct Retiming {
-    int factor = 0;
     Rational rate;
     std::vector<int> pick;
 };
 
-Retiming retimeTo(double fps, const Clip& clip)
+Retiming retime(const inf::TaskRequest& resolved, const Clip& clip)
 {
+    const int k = resolved.factor;
+    Retiming t { { clip.meta.fps.num * k, clip.meta.fps.den }, {} };
     if (!clip.hasRate)
-        throw std::runtime_error(
-            "a target frame rate needs the input's frame rate, which an image sequence does not "
-            "carry; interpolate by a factor instead");
-    const double ratio = fps / clip.meta.fps.value();
-    if (ratio <= 1.0 + 1e-9)
-        throw std::runtime_error(
-            utf8(QStringLiteral("the target rate %1 fps is not above the input's rate (%2 fps): "
-                                "nothing to interpolate")
-                     .arg(fps)
-                     .arg(clip.meta.fps.value())));
-    Retiming t;
-    t.factor = static_cast<int>(std::ceil(ratio - 1e-6));
-    t.rate = rateOf(fps);
-    if (std::abs(ratio - t.factor) < 1e-6) { // an exact multiple: keep the input's exact rational
-        t.rate = { clip.meta.fps.num * t.factor, clip.meta.fps.den };
         return t;
-    }
+    const double ratio = resolved.fps / clip.meta.fps.value();
+    if (std::abs(ratio - k) < 1e-6) // an exact multiple: keep the input's exact rational
+        return t;
+    t.rate = rateOf(resolved.fps);
     const int inputFrames = static_cast<int>(clip.frames.size());
     const int outputFrames = static_cast<int>(std::floor((inputFrames - 1) * ratio + 1e-9)) + 1;
-    const int last = t.factor * (inputFrames - 1);
+    const int last = k * (inputFrames - 1);
     for (int j = 0; j < outputFrames; ++j)
-        t.pick.push_back(std::min(last, static_cast<int>(std::lround(j * t.factor / ratio))));
+        t.pick.push_back(std::min(last, static_cast<int>(std::lround(j * k / ratio))));
     return t;
 }
 
-} // namespace
-
-const char* taskName(DiffusionTask task)
+// What the job's task reads besides the request, as the engine's tensors.
+inf::TaskInput taskInput(
+    const DiffusionJobRequest& r, const Clip& clip, const std::vector<QImage>& masks, const QImage& first)
 {
-    switch (task) {
-    case DiffusionTask::Generate:
-        return "generate";
-    case DiffusionTask::Extend:
-        return "extend";
-    case DiffusionTask::Inpaint:
-        return "inpaint";
-    case DiffusionTask::Interpolate:
-        return "interpolate";
+    inf::TaskInput input;
+    if (r.task == DiffusionTask::Generate) {
+        if (!first.isNull())
+            input.firstFrame = framesToTensor({ first }).select(1, 0);
+        return input;
     }
-    return "?";
+    input.clip = framesToTensor(clip.frames);
+    input.fps = clip.hasRate ? clip.meta.fps.value() : 0;
+    if (r.task == DiffusionTask::Inpaint)
+        input.mask = masksToTensor(masks);
+    return input;
 }
+
+// The footage's shape without converting it (for resolving before the model loads).
+inf::FootageShape footageShape(const DiffusionJobRequest& r, const Clip& clip, const QImage& first)
+{
+    inf::FootageShape shape;
+    if (r.task == DiffusionTask::Generate) {
+        if (!first.isNull())
+            shape = { 1, first.width(), first.height(), 0 };
+        return shape;
+    }
+    shape.frames = static_cast<int>(clip.frames.size());
+    shape.width = clip.frames.front().width();
+    shape.height = clip.frames.front().height();
+    shape.fps = clip.hasRate ? clip.meta.fps.value() : 0;
+    return shape;
+}
+
+} // namespace
 
 QString sidecarPath(const QString& output)
 {
@@ -309,39 +293,41 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
 DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb, ModelCache* cache)
 {
     // Everything that can fail cheaply fails before the model loads.
+    const QString output = QString::fromStdString(r.output);
     EncodeSettings settings;
-    if (r.codec.isEmpty()) {
-        settings.codec = codecForOutput(r.output);
+    if (r.codec.empty()) {
+        settings.codec = codecForOutput(output);
     } else {
-        const auto codec = codecFromName(r.codec);
+        const auto codec = codecFromName(QString::fromStdString(r.codec));
         if (!codec)
-            throw std::runtime_error(utf8(QStringLiteral("no codec named %1; the codecs are %2")
-                                              .arg(r.codec, codecNames().join(QStringLiteral(", ")))));
+            throw std::runtime_error(
+                utf8(QStringLiteral("no codec named %1; the codecs are %2")
+                         .arg(QString::fromStdString(r.codec), codecNames().join(QStringLiteral(", ")))));
         settings.codec = *codec;
     }
     settings.crf = r.crf;
     settings.overwrite = r.overwrite;
-    if (!r.overwrite && outputExists(r.output))
-        throw OutputExistsError(utf8(r.output) + " exists");
+    if (!r.overwrite && outputExists(output))
+        throw OutputExistsError(r.output + " exists");
     const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
     Clip clip;
     std::vector<QImage> masks;
     QImage first;
     if (r.task != DiffusionTask::Generate)
-        clip = readClip(r.input, cb);
+        clip = readClip(QString::fromStdString(r.input), cb);
     if (r.task == DiffusionTask::Inpaint)
-        masks = fitMasks(readMaskClip(r.mask), static_cast<int>(clip.frames.size()),
+        masks = fitMasks(readMaskClip(QString::fromStdString(r.mask)), static_cast<int>(clip.frames.size()),
             clip.frames.front().size(), cb.onWarning);
-    if (r.task == DiffusionTask::Generate && !r.image.isEmpty())
-        first = readImage(r.image);
-    Retiming retiming;
-    if (r.task == DiffusionTask::Interpolate)
-        retiming = r.factor > 0
-            ? Retiming { r.factor, { clip.meta.fps.num * r.factor, clip.meta.fps.den }, {} }
-            : retimeTo(r.fps, clip);
+    if (r.task == DiffusionTask::Generate && !r.image.empty())
+        first = readImage(QString::fromStdString(r.image));
 
     DiffusionJobResult out;
-    out.modelDir = findModelDir(r.modelDir);
+    out.modelDir = findModelDir(QString::fromStdString(r.modelDir));
+    // The request resolved once, against the pack's manifest and the footage, before any weights load.
+    const auto footage = footageShape(r, clip, first);
+    DiffusionJobRequest job = r;
+    static_cast<inf::TaskRequest&>(job)
+        = inf::resolveTask(inf::loadModelManifest(localPath(out.modelDir)), r, footage);
     std::vector<QImage> frames;
     inf::SidecarJson sidecar;
     ModelCache ownCache;
@@ -349,27 +335,18 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     try {
         // No autograd anywhere in a job: less memory, and no version counters on the weights.
         c10::InferenceMode inferenceMode;
-        const auto device = inf::resolveDevice(inf::parseDevicePreference(utf8(r.device)));
-        const auto precision = inf::resolvePrecision(inf::parsePrecision(utf8(r.precision)), device);
+        const auto device = inf::resolveDevice(inf::parseDevicePreference(r.device));
+        const auto precision = inf::resolvePrecision(inf::parsePrecision(r.precision), device);
         out.loadSeconds
             = models.load(out.modelDir, QString::fromStdString(device), QString::fromStdString(precision));
         auto& loaded = models.entry();
         auto& model = loaded.model;
-        inf::TaskOptions options;
-        options.prompt = utf8(r.prompt);
-        options.negativePrompt = utf8(r.negativePrompt);
-        options.steps = r.steps;
-        options.guidance = r.guidance;
-        options.sampler = utf8(r.sampler);
-        options.seed = r.seed;
-        options.width = r.width;
-        options.height = r.height;
-        options.fullDecodeEvery = r.fullDecodeEvery;
         inf::TaskCallbacks callbacks;
         callbacks.isCancelled = cancelled;
+        const QString previewDir = QString::fromStdString(r.previewDir);
         callbacks.onStep = [&](const inf::TaskProgress& p) {
-            if (!r.previewDir.isEmpty())
-                writePreview(r.previewDir, p);
+            if (!previewDir.isEmpty())
+                writePreview(previewDir, p);
             if (cb.onProgress)
                 cb.onProgress({ p.update.step, p.update.total, p.window, p.windows });
             if (cb.onPreview && (!cb.wantsPreview || cb.wantsPreview())) {
@@ -378,17 +355,21 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
                     cb.onPreview(toJobPreview(p, full));
             }
         };
-        const auto result = runTask(model, r, options, callbacks, clip.frames, masks, first, retiming.factor);
+        const auto result = inf::runTask(model, job, taskInput(job, clip, masks, first), callbacks);
         frames = tensorToFrames(result.video);
+        const auto& resolved = result.resolved;
         // Footage keeps its metadata (rate, colour tags, sample aspect, timecode, audio); a
         // generated clip is BT.709 at the asked rate.
         if (r.task == DiffusionTask::Generate) {
             settings.meta = ClipMeta {};
-            settings.meta.fps = rateOf(r.fps > 0 ? r.fps : model.manifest.defaults.fps);
+            settings.meta.fps = rateOf(resolved.fps);
         } else {
             settings.meta = clip.meta;
+            if (!clip.hasRate && resolved.fps > 0) // an image sequence at the rate the request names
+                settings.meta.fps = rateOf(resolved.fps);
         }
         if (r.task == DiffusionTask::Interpolate) {
+            const auto retiming = retime(resolved, clip);
             settings.meta.fps = retiming.rate;
             if (!retiming.pick.empty()) {
                 std::vector<QImage> picked;
@@ -405,10 +386,10 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
         out.weightsHash = loaded.weightsHash;
         out.windows = result.windows;
         out.fps = fps;
-        out.steps = result.resolved.steps;
-        out.guidance = result.resolved.guidance;
-        out.sampler = QString::fromStdString(result.resolved.sampler);
-        out.seed = result.resolved.seed;
+        out.steps = resolved.steps;
+        out.guidance = resolved.guidance;
+        out.sampler = QString::fromStdString(resolved.sampler);
+        out.seed = resolved.seed;
     } catch (const inf::PipelineCancelled&) {
         throw JobCancelled();
     } catch (const c10::Error& e) { // LibTorch's own messages carry a C++ backtrace: keep the first line
@@ -417,14 +398,14 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     JobCallbacks writing;
     writing.isCancelled = cancelled;
     writing.onWarning = cb.onWarning;
-    if (!writeVideo(r.output, frames, settings, writing))
+    if (!writeVideo(output, frames, settings, writing))
         throw JobCancelled();
-    out.output = r.output;
-    out.sidecar = sidecarPath(r.output);
+    out.output = output;
+    out.sidecar = sidecarPath(output);
     try {
         inf::writeSidecar(localPath(out.sidecar), sidecar);
     } catch (...) { // frames without the sidecar that makes them again are not a finished take
-        removeOutput(r.output);
+        removeOutput(output);
         throw;
     }
     out.sidecarJson = QJsonDocument::fromJson(QByteArray::fromStdString(sidecar.dump())).object();
@@ -478,18 +459,21 @@ ModelCache::Entry& ModelCache::entry()
 
 QJsonObject requestToJson(const DiffusionJobRequest& r)
 {
+    const auto q = [](const std::string& text) { return QString::fromStdString(text); };
     return QJsonObject { { QStringLiteral("task"), QString::fromLatin1(taskName(r.task)) },
-        { QStringLiteral("prompt"), r.prompt }, { QStringLiteral("negative_prompt"), r.negativePrompt },
-        { QStringLiteral("input"), r.input }, { QStringLiteral("mask"), r.mask },
-        { QStringLiteral("image"), r.image }, { QStringLiteral("output"), r.output },
-        { QStringLiteral("codec"), r.codec }, { QStringLiteral("crf"), r.crf },
+        { QStringLiteral("prompt"), q(r.prompt) }, { QStringLiteral("negative_prompt"), q(r.negativePrompt) },
+        { QStringLiteral("input"), q(r.input) }, { QStringLiteral("mask"), q(r.mask) },
+        { QStringLiteral("image"), q(r.image) }, { QStringLiteral("output"), q(r.output) },
+        { QStringLiteral("codec"), q(r.codec) }, { QStringLiteral("crf"), r.crf },
         { QStringLiteral("frames"), r.frames }, { QStringLiteral("factor"), r.factor },
         { QStringLiteral("width"), r.width }, { QStringLiteral("height"), r.height },
         { QStringLiteral("fps"), r.fps }, { QStringLiteral("steps"), r.steps },
-        { QStringLiteral("guidance"), r.guidance }, { QStringLiteral("sampler"), r.sampler },
+        { QStringLiteral("guidance"), r.guidance }, { QStringLiteral("sampler"), q(r.sampler) },
         // JSON numbers are doubles: a 64-bit seed goes as a decimal string so no bit is lost.
-        { QStringLiteral("seed"), QString::number(r.seed) }, { QStringLiteral("device"), r.device },
-        { QStringLiteral("precision"), r.precision }, { QStringLiteral("model_dir"), r.modelDir },
+        { QStringLiteral("seed"), QString::number(r.seed) }, { QStringLiteral("device"), q(r.device) },
+        { QStringLiteral("precision"), q(r.precision) }, { QStringLiteral("model_dir"), q(r.modelDir) },
+        { QStringLiteral("window_frames"), r.windowFrames },
+        { QStringLiteral("overlap_frames"), r.overlapFrames },
         { QStringLiteral("full_decode_every"), r.fullDecodeEvery } };
 }
 
@@ -497,17 +481,12 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
 {
     DiffusionJobRequest r;
     const QString task = j.value(QStringLiteral("task")).toString(QStringLiteral("generate"));
-    bool known = false;
-    for (const auto t : { DiffusionTask::Generate, DiffusionTask::Extend, DiffusionTask::Inpaint,
-             DiffusionTask::Interpolate })
-        if (task == QLatin1String(taskName(t))) {
-            r.task = t;
-            known = true;
-        }
-    if (!known)
+    const auto kind = inf::parseTaskName(utf8(task));
+    if (!kind)
         throw std::runtime_error(utf8(QStringLiteral("unknown task \"%1\" in a saved request").arg(task)));
-    const auto text = [&j](const char* key, const QString& fallback = {}) {
-        return j.value(QLatin1String(key)).toString(fallback);
+    r.task = *kind;
+    const auto text = [&j](const char* key, const char* fallback = "") {
+        return utf8(j.value(QLatin1String(key)).toString(QString::fromUtf8(fallback)));
     };
     const auto integer
         = [&j](const char* key, int fallback) { return j.value(QLatin1String(key)).toInt(fallback); };
@@ -531,9 +510,11 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
     r.sampler = text("sampler");
     const QJsonValue seed = j.value(QStringLiteral("seed"));
     r.seed = seed.isString() ? seed.toString().toULongLong() : static_cast<uint64_t>(seed.toDouble(0));
-    r.device = text("device", QStringLiteral("auto"));
-    r.precision = text("precision", QStringLiteral("auto"));
+    r.device = text("device", "auto");
+    r.precision = text("precision", "auto");
     r.modelDir = text("model_dir");
+    r.windowFrames = integer("window_frames", 0);
+    r.overlapFrames = integer("overlap_frames", 0);
     r.fullDecodeEvery = integer("full_decode_every", 0);
     return r;
 }

@@ -2,7 +2,7 @@
 
 #include "kinora/core/diffusion_job.h"
 #include "kinora/inference/model_manifest.h"
-#include "kinora/inference/native_config.h"
+#include "kinora/inference/task_plan.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -23,27 +23,24 @@ QString tr(const char* text)
     return QCoreApplication::translate("ModelCatalog", text);
 }
 
-// The engine refuses sizes that are not multiples of the VAE's spatial compression times the
-// U-Net's downsampling (pipeline.cpp, tasks.cpp sizeFactor): 2^(VAE levels - 1) * 2^(U-Net levels
-// - 1), both from the native config the manifest names. Unknown configs fall back to the
-// manifest's compression times the default U-Net's factor.
+// The multiple the engine's resolveTask asks of a size (task_plan.h). Unknown configs fall back
+// to the manifest's compression times the default U-Net's factor.
 int sizeMultipleOf(const inf::ModelManifest& manifest)
 {
     try {
-        const inf::NativeConfig config = inf::nativeConfig(manifest.config);
-        return config.spatialCompression() * (1 << (static_cast<int>(config.unetMultipliers.size()) - 1));
+        return inf::sizeMultiple(manifest);
     } catch (const std::exception&) {
         return std::max(1, manifest.spatialCompression) * 2;
     }
 }
 
-// Long clips are made window by window (one window = the pack's default frames, overlapping by a
-// quarter, as tasks.cpp plans them); 16 windows keeps a request within a few minutes per step count.
+// Long clips are made window by window (one window = the pack's default frames, overlapping as
+// resolveTask plans them); 16 windows keeps a request within a few minutes per step count.
 int maxFramesOf(int windowFrames)
 {
     constexpr int kMaxWindows = 16;
     const int window = std::max(1, windowFrames);
-    const int overlap = std::max(1, window / 4);
+    const int overlap = inf::defaultOverlap(window);
     return window <= overlap ? window : window + (kMaxWindows - 1) * (window - overlap);
 }
 

@@ -262,13 +262,14 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
 
         inf::TaskCallbacks callbacks;
         callbacks.isCancelled = cancelled;
-        const auto optionsFor = [&](const inf::SceneSpec& scene, int index) {
-            inf::TaskOptions options;
-            options.prompt = scene.caption(); // as an artist describes the shot
-            options.steps = r.steps;
-            options.guidance = r.guidance;
-            options.seed = r.seed + static_cast<uint64_t>(index);
-            return options;
+        const auto requestFor = [&](inf::TaskKind task, const inf::SceneSpec& scene, int index) {
+            inf::TaskRequest request;
+            request.task = task;
+            request.prompt = scene.caption(); // as an artist describes the shot
+            request.steps = r.steps;
+            request.guidance = r.guidance;
+            request.seed = r.seed + static_cast<uint64_t>(index);
+            return request;
         };
 
         // Inpainting: a static box over the object's path, the clip's own length and size.
@@ -284,8 +285,11 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
                                         .to(at::kFloat)
                                         .div(255.0)
                                         .contiguous();
+            inf::TaskInput input;
+            input.clip = toTensor(truth);
+            input.mask = maskTensor;
             const auto made = toFrames(
-                inf::inpaintVideo(model, optionsFor(scene, i), toTensor(truth), maskTensor, callbacks).video);
+                inf::runTask(model, requestFor(inf::TaskKind::Inpaint, scene, i), input, callbacks).video);
             for (size_t t = 0; t < truth.size(); ++t) {
                 cv::Mat filled;
                 cv::inpaint(truth[t], mask, filled, 3, cv::INPAINT_TELEA);
@@ -312,9 +316,11 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
             std::vector<cv::Mat> keyframes;
             for (int t = 0; t < frames; t += k)
                 keyframes.push_back(truth[static_cast<size_t>(t)]);
-            const auto made = toFrames(
-                inf::interpolateVideo(model, optionsFor(scene, 1000 + i), toTensor(keyframes), k, callbacks)
-                    .video);
+            auto request = requestFor(inf::TaskKind::Interpolate, scene, 1000 + i);
+            request.factor = k;
+            inf::TaskInput input;
+            input.clip = toTensor(keyframes);
+            const auto made = toFrames(inf::runTask(model, request, input, callbacks).video);
             if (made.size() != truth.size())
                 throw std::runtime_error("interpolation made " + std::to_string(made.size()) + " frames, not "
                     + std::to_string(truth.size()));

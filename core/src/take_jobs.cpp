@@ -16,7 +16,7 @@ QString tr(const char* text)
 
 QString takeTitle(const DiffusionJobRequest& request)
 {
-    QString prompt = request.prompt.simplified();
+    QString prompt = QString::fromStdString(request.prompt).simplified();
     if (prompt.isEmpty())
         prompt = tr("(no prompt)");
     if (prompt.size() > 60)
@@ -29,8 +29,8 @@ JobTicket takeTicket(const Project& project, DiffusionJobRequest request)
     JobTicket ticket;
     ticket.kind = JobKind::Diffusion;
     ticket.takeId = project.newTakeId();
-    request.output = project.takeFramesPattern(ticket.takeId);
-    request.codec = QStringLiteral("png");
+    request.output = project.takeFramesPattern(ticket.takeId).toStdString();
+    request.codec = "png";
     request.overwrite = false;
     request.previewDir.clear();
     ticket.title = takeTitle(request);
@@ -51,7 +51,7 @@ TakeRecord takeFromOutcome(const Project& project, const JobTicket& ticket, cons
     const auto& r = outcome.diffusion;
     TakeRecord take;
     take.id = ticket.takeId;
-    take.name = ticket.diffusion.prompt.simplified().left(40);
+    take.name = QString::fromStdString(ticket.diffusion.prompt).simplified().left(40);
     if (take.name.isEmpty())
         take.name = tr("Take %1").arg(project.takes().size() + 1);
     take.framesPattern = QDir(project.mediaDir()).relativeFilePath(r.output);
@@ -63,14 +63,14 @@ TakeRecord takeFromOutcome(const Project& project, const JobTicket& ticket, cons
     // again" does not depend on what the settings or $KINORA_MODEL say later.
     DiffusionJobRequest asked = ticket.diffusion;
     asked.seed = r.seed;
-    asked.modelDir = QDir(r.modelDir).absolutePath();
-    asked.device = r.device;
-    asked.precision = r.precision;
+    asked.modelDir = QDir(r.modelDir).absolutePath().toStdString();
+    asked.device = r.device.toStdString();
+    asked.precision = r.precision.toStdString();
     take.request = requestToJson(asked);
-    take.prompt = asked.prompt;
+    take.prompt = QString::fromStdString(asked.prompt);
     take.seed = r.seed;
     take.modelName = r.modelName;
-    take.modelDir = asked.modelDir;
+    take.modelDir = QString::fromStdString(asked.modelDir);
     take.weightsHash = r.weightsHash;
     take.device = r.device;
     take.precision = r.precision;

@@ -3,6 +3,7 @@
 #include "kinora/inference/native_model.h"
 #include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
+#include "kinora/inference/tasks.h"
 
 #include <torch/torch.h>
 
@@ -233,14 +234,19 @@ BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& de
     BenchRun run;
     run.device = device.is_cuda() ? "cuda" : "cpu";
     run.dtype = dtype == torch::kBFloat16 ? "bfloat16" : "float32";
-    const auto& d = model.manifest.defaults;
-    DiffusionRequest request;
-    request.prompt = kPrompt;
-    request.width = run.width = o.width > 0 ? o.width : d.width;
-    request.height = run.height = o.height > 0 ? o.height : d.height;
-    request.frames = run.frames = o.frames > 0 ? o.frames : d.frames;
-    request.steps = run.steps = o.steps;
-    run.batch = d.guidance != 1.0 ? 2 : 1;
+    TaskRequest task; // text-to-video at the pack's defaults, with the bench's size and steps
+    task.prompt = kPrompt;
+    task.width = o.width;
+    task.height = o.height;
+    task.frames = o.frames;
+    task.steps = o.steps;
+    const auto resolved = resolveTask(model.manifest, task);
+    auto request = windowRequest(resolved, resolved.frames);
+    run.width = request.width;
+    run.height = request.height;
+    run.frames = request.frames;
+    run.steps = request.steps;
+    run.batch = request.guidance != 1.0 ? 2 : 1;
     run.parameters = model.parameterCounts().at("total");
     run.weightsMiB = weightsMiB(model);
     const std::string name = run.device + " " + run.dtype;

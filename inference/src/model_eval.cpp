@@ -44,15 +44,16 @@ ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& 
             how.height = d.height;
             how.width = d.width;
             const SceneSpec scene = randomSceneSpec(rng, how);
-            TaskOptions options;
-            options.prompt = scene.caption();
-            options.steps = o.steps;
-            options.guidance = o.guidance;
-            options.seed = o.seed + static_cast<uint64_t>(done);
+            TaskRequest request;
+            request.prompt = scene.caption();
+            request.frames = d.frames;
+            request.steps = o.steps;
+            request.guidance = o.guidance;
+            request.seed = o.seed + static_cast<uint64_t>(done);
             const auto started = std::chrono::steady_clock::now();
             TaskCallbacks callbacks; // cancelled within a clip too, not only between clips
             callbacks.isCancelled = isCancelled;
-            const auto made = generateVideo(model, options, d.frames, {}, callbacks);
+            const auto made = runTask(model, request, {}, callbacks);
             seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             report.steps = made.resolved.steps;
             const ClipScore score = scoreClip(made.video, scene);

@@ -2,6 +2,7 @@
 
 #include "kinora/inference/sampler.h"
 #include "kinora/inference/schedule.h"
+#include "kinora/inference/task_plan.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -45,22 +46,16 @@ Prediction predictionOf(const ModelManifest& m)
     return Prediction::V;
 }
 
-DiffusionRequest resolveRequest(const NativeModel& model, DiffusionRequest r)
+void checkRequest(const NativeModel& model, const DiffusionRequest& r)
 {
-    const auto& d = model.manifest.defaults;
-    if (r.width <= 0)
-        r.width = r.knownVideo.defined() ? static_cast<int>(r.knownVideo.size(3)) : d.width;
-    if (r.height <= 0)
-        r.height = r.knownVideo.defined() ? static_cast<int>(r.knownVideo.size(2)) : d.height;
-    if (r.frames <= 0)
-        r.frames = r.knownVideo.defined() ? static_cast<int>(r.knownVideo.size(1)) : d.frames;
-    if (r.steps <= 0)
-        r.steps = d.steps;
+    if (r.width < 1 || r.height < 1 || r.frames < 1)
+        throw std::invalid_argument("a diffusion run needs a size and at least 1 frame, got "
+            + jobDescription(r.frames, r.width, r.height));
+    if (r.steps < 1)
+        throw std::invalid_argument("a diffusion run needs at least 1 step");
     if (r.guidance < 0)
-        r.guidance = d.guidance;
-    if (r.sampler.empty())
-        r.sampler = d.sampler;
-    const int factor = model.config.spatialCompression() * static_cast<int>(model.denoiser->downFactor);
+        throw std::invalid_argument("the guidance scale must not be negative");
+    const int factor = sizeMultiple(model.manifest);
     if (r.width % factor != 0 || r.height % factor != 0)
         throw std::invalid_argument("size " + std::to_string(r.width) + "x" + std::to_string(r.height)
             + " must be a multiple of " + std::to_string(factor) + " for this model");
@@ -73,7 +68,6 @@ DiffusionRequest resolveRequest(const NativeModel& model, DiffusionRequest r)
             throw std::invalid_argument(
                 "known video and mask must be [3, T, H, W] and [T, H, W] at the output size");
     }
-    return r;
 }
 
 int decoderTemporalRadius(const NativeModel& model)
@@ -198,9 +192,9 @@ DiffusionResult runDiffusion(
     NativeModel& model, const DiffusionRequest& request, const PipelineCallbacks& callbacks)
 {
     c10::InferenceMode inference;
-    const auto r = resolveRequest(model, request);
+    checkRequest(model, request);
+    const auto& r = request;
     DiffusionResult result;
-    result.resolved = r;
     translateOutOfMemory(jobDescription(r.frames, r.width, r.height), [&] {
         const auto known = encodeKnown(model, r.knownVideo, r.knownMask, r.frames, r.height, r.width);
         const auto latents = sampleLatents(model, r, known, callbacks);

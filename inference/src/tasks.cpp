@@ -11,11 +11,6 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-int sizeFactor(const NativeModel& model)
-{
-    return model.config.spatialCompression() * static_cast<int>(model.denoiser->downFactor);
-}
-
 // Frames [3, T, H, W] to another size; area averaging when shrinking (no aliasing), bilinear when
 // growing. Returns the input itself when the size already matches.
 at::Tensor resizeVideo(const at::Tensor& video, int height, int width)
@@ -42,66 +37,16 @@ at::Tensor resizeKnownMask(const at::Tensor& known, int height, int width)
     return (unknown.squeeze(1) < 1e-6).to(torch::kFloat32);
 }
 
-struct WindowPlan {
-    int window = 0;
-    std::vector<int> starts;
-};
-
-// Windows of `window` frames covering `total`, each sharing at least `overlap` with the previous one;
-// the last ends exactly at the clip's end.
-WindowPlan planWindows(int total, int window, int overlap)
-{
-    WindowPlan plan;
-    plan.window = std::min(window, total);
-    if (total <= window) {
-        plan.starts = { 0 };
-        return plan;
-    }
-    const int stride = window - overlap;
-    for (int start = 0;; start += stride) {
-        if (start + window >= total) {
-            plan.starts.push_back(total - window);
-            break;
-        }
-        plan.starts.push_back(start);
-    }
-    return plan;
-}
-
 struct Job {
     NativeModel& model;
-    TaskOptions options;
-    DiffusionRequest base; // resolved: size, steps, guidance, sampler
-    int windowFrames = 0;
-    int overlapFrames = 0;
+    TaskRequest request; // resolved
+    DiffusionRequest base; // the loop's request for one frame: size, steps, guidance, sampler, seed
 };
 
-Job prepare(NativeModel& model, const TaskOptions& o, int width, int height)
+Job prepare(NativeModel& model, const TaskRequest& resolved)
 {
-    DiffusionRequest r;
-    r.prompt = o.prompt;
-    r.negativePrompt = o.negativePrompt;
-    r.width = width;
-    r.height = height;
-    r.frames = 1;
-    r.steps = o.steps;
-    r.guidance = o.guidance;
-    r.sampler = o.sampler;
-    r.seed = o.seed;
-    r.fullDecodeEvery = o.fullDecodeEvery;
-    Job job { model, o, resolveRequest(model, r) };
-    job.windowFrames = o.windowFrames > 0 ? o.windowFrames : model.manifest.defaults.frames;
-    job.overlapFrames = o.overlapFrames > 0 ? o.overlapFrames : std::max(1, job.windowFrames / 4);
-    if (job.overlapFrames >= job.windowFrames)
-        throw std::invalid_argument("the window overlap (" + std::to_string(job.overlapFrames)
-            + " frames) must be shorter than the window (" + std::to_string(job.windowFrames) + ")");
-    job.options.width = job.base.width;
-    job.options.height = job.base.height;
-    job.options.steps = job.base.steps;
-    job.options.guidance = job.base.guidance;
-    job.options.sampler = job.base.sampler;
-    job.options.windowFrames = job.windowFrames;
-    job.options.overlapFrames = job.overlapFrames;
+    Job job { model, resolved, windowRequest(resolved, 1) };
+    checkRequest(model, job.base);
     return job;
 }
 
@@ -114,14 +59,15 @@ at::Tensor sampleWindows(Job& job, const at::Tensor& known, const at::Tensor& kn
 {
     auto& model = job.model;
     const int h = job.base.height, w = job.base.width;
-    const auto plan = planWindows(total, job.windowFrames, job.overlapFrames);
-    windowCount = static_cast<int>(plan.starts.size());
+    const int window = std::min(job.request.windowFrames, total);
+    const auto starts = windowStarts(total, job.request.windowFrames, job.request.overlapFrames);
+    windowCount = static_cast<int>(starts.size());
 
     std::vector<bool> allKnown;
     int sampled = 0;
-    for (const int start : plan.starts) {
+    for (const int start : starts) {
         const bool full
-            = knownMask.defined() && knownMask.narrow(0, start, plan.window).min().item<float>() > 0.5f;
+            = knownMask.defined() && knownMask.narrow(0, start, window).min().item<float>() > 0.5f;
         allKnown.push_back(full);
         sampled += full ? 0 : 1;
     }
@@ -130,9 +76,9 @@ at::Tensor sampleWindows(Job& job, const at::Tensor& known, const at::Tensor& kn
     at::Tensor latents;
     int madeUpTo = 0; // frames [0, madeUpTo) have latents
     int stepsDone = 0;
-    for (size_t k = 0; k < plan.starts.size(); ++k) {
-        const int start = plan.starts[k];
-        const int n = plan.window;
+    for (size_t k = 0; k < starts.size(); ++k) {
+        const int start = starts[k];
+        const int n = window;
         at::Tensor video, mask;
         if (known.defined()) {
             video = known.narrow(1, start, n);
@@ -179,7 +125,7 @@ at::Tensor decodeFrom(Job& job, const at::Tensor& latents, int from, const TaskC
     const int64_t total = latents.size(2);
     const int64_t begin = std::max<int64_t>(0, from - radius);
     auto video = decodeLatents(
-        job.model, latents.narrow(2, begin, total - begin), job.windowFrames, callbacks.isCancelled);
+        job.model, latents.narrow(2, begin, total - begin), job.request.windowFrames, callbacks.isCancelled);
     return video.narrow(1, from - begin, total - from);
 }
 
@@ -193,135 +139,156 @@ template <class Body> TaskResult guarded(const Job& job, int frames, Body body)
 {
     TaskResult result;
     translateOutOfMemory(jobDescription(frames, job.base.width, job.base.height), [&] { result = body(); });
-    result.resolved = job.options;
+    result.resolved = job.request;
     return result;
 }
 
-} // namespace
-
-std::pair<int, int> workingSize(const NativeModel& model, int width, int height)
+TaskResult generate(Job& job, const TaskInput& input, const TaskCallbacks& callbacks)
 {
-    const int f = sizeFactor(model);
-    const double budget = static_cast<double>(model.manifest.defaults.width) * model.manifest.defaults.height;
-    const double scale = std::min(1.0, std::sqrt(budget / (static_cast<double>(width) * height)));
-    auto fit
-        = [f, scale](int side) { return std::max(f, static_cast<int>(std::lround(side * scale / f)) * f); };
-    return { fit(width), fit(height) };
-}
-
-TaskResult generateVideo(NativeModel& model, const TaskOptions& options, int frames,
-    const at::Tensor& firstFrame, const TaskCallbacks& callbacks)
-{
-    c10::InferenceMode inference;
-    if (frames < 1)
-        throw std::invalid_argument("frames must be at least 1");
-    auto job = prepare(model, options, options.width, options.height);
+    const int frames = job.request.frames;
     const int h = job.base.height, w = job.base.width;
-    return guarded(job, frames, [&] {
-        at::Tensor known, mask, first;
-        if (firstFrame.defined()) {
-            if (firstFrame.dim() != 3 || firstFrame.size(0) != 3)
-                throw std::invalid_argument("the first frame must be an RGB image [3, H, W]");
-            first = resizeVideo(firstFrame.to(torch::kFloat32).unsqueeze(1), h, w);
-            known = torch::zeros({ 3, frames, h, w });
-            known.narrow(1, 0, 1).copy_(first);
-            mask = torch::zeros({ frames, h, w });
-            mask[0].fill_(1.0);
-        }
-        TaskResult result;
-        const auto latents = sampleWindows(job, known, mask, frames, callbacks, result.windows);
-        result.video = decodeFrom(job, latents, 0, callbacks);
-        if (first.defined())
-            result.video.narrow(1, 0, 1).copy_(first);
-        return result;
-    });
+    at::Tensor known, mask, first;
+    if (input.firstFrame.defined()) {
+        first = resizeVideo(input.firstFrame.to(torch::kFloat32).unsqueeze(1), h, w);
+        known = torch::zeros({ 3, frames, h, w });
+        known.narrow(1, 0, 1).copy_(first);
+        mask = torch::zeros({ frames, h, w });
+        mask[0].fill_(1.0);
+    }
+    TaskResult result;
+    const auto latents = sampleWindows(job, known, mask, frames, callbacks, result.windows);
+    result.video = decodeFrom(job, latents, 0, callbacks);
+    if (first.defined())
+        result.video.narrow(1, 0, 1).copy_(first);
+    return result;
 }
 
-TaskResult extendVideo(NativeModel& model, const TaskOptions& options, const at::Tensor& clip, int newFrames,
-    const TaskCallbacks& callbacks)
+TaskResult extend(Job& job, const at::Tensor& clip, const TaskCallbacks& callbacks)
 {
-    c10::InferenceMode inference;
-    checkVideo(clip, "the clip to extend");
-    if (newFrames < 1)
-        throw std::invalid_argument("extend needs at least 1 new frame");
     const int n = static_cast<int>(clip.size(1)), H = static_cast<int>(clip.size(2)),
               W = static_cast<int>(clip.size(3));
-    auto [ww, wh] = options.width > 0 && options.height > 0 ? std::pair { options.width, options.height }
-                                                            : workingSize(model, W, H);
-    auto job = prepare(model, options, ww, wh);
-    const int total = n + newFrames;
-    return guarded(job, total, [&] {
-        auto known = torch::zeros({ 3, total, wh, ww });
-        known.narrow(1, 0, n).copy_(resizeVideo(clip.to(torch::kFloat32), wh, ww));
-        auto mask = torch::zeros({ total, wh, ww });
-        mask.narrow(0, 0, n).fill_(1.0);
-        TaskResult result;
-        const auto latents = sampleWindows(job, known, mask, total, callbacks, result.windows);
-        auto made = resizeVideo(decodeFrom(job, latents, n, callbacks), H, W);
-        result.video = torch::cat({ clip.to(torch::kFloat32).cpu(), made }, 1).contiguous();
-        return result;
-    });
+    const int h = job.base.height, w = job.base.width;
+    const int total = n + job.request.frames;
+    auto known = torch::zeros({ 3, total, h, w });
+    known.narrow(1, 0, n).copy_(resizeVideo(clip.to(torch::kFloat32), h, w));
+    auto mask = torch::zeros({ total, h, w });
+    mask.narrow(0, 0, n).fill_(1.0);
+    TaskResult result;
+    const auto latents = sampleWindows(job, known, mask, total, callbacks, result.windows);
+    auto made = resizeVideo(decodeFrom(job, latents, n, callbacks), H, W);
+    result.video = torch::cat({ clip.to(torch::kFloat32).cpu(), made }, 1).contiguous();
+    return result;
 }
 
-TaskResult inpaintVideo(NativeModel& model, const TaskOptions& options, const at::Tensor& clip,
-    const at::Tensor& mask, const TaskCallbacks& callbacks)
+TaskResult inpaint(Job& job, const at::Tensor& clip, const at::Tensor& region, const TaskCallbacks& callbacks)
 {
-    c10::InferenceMode inference;
-    checkVideo(clip, "the clip to inpaint");
     const int n = static_cast<int>(clip.size(1)), H = static_cast<int>(clip.size(2)),
               W = static_cast<int>(clip.size(3));
+    const int h = job.base.height, w = job.base.width;
+    const auto source = clip.to(torch::kFloat32);
+    const auto known = resizeVideo(source, h, w);
+    const auto knownMask = resizeKnownMask(1 - region, h, w);
+    TaskResult result;
+    const auto latents = sampleWindows(job, known, knownMask, n, callbacks, result.windows);
+    auto made = resizeVideo(decodeFrom(job, latents, 0, callbacks), H, W);
+    // Outside the mask the input, exactly.
+    result.video = (region.unsqueeze(0) * made + (1 - region.unsqueeze(0)) * source).contiguous();
+    return result;
+}
+
+TaskResult interpolate(Job& job, const at::Tensor& clip, const TaskCallbacks& callbacks)
+{
+    const int factor = job.request.factor;
+    const int n = static_cast<int>(clip.size(1)), H = static_cast<int>(clip.size(2)),
+              W = static_cast<int>(clip.size(3));
+    const int h = job.base.height, w = job.base.width;
+    const int total = factor * (n - 1) + 1;
+    const auto source = clip.to(torch::kFloat32);
+    const auto small = resizeVideo(source, h, w);
+    auto known = torch::zeros({ 3, total, h, w });
+    auto mask = torch::zeros({ total, h, w });
+    for (int i = 0; i < n; ++i) {
+        known.narrow(1, factor * i, 1).copy_(small.narrow(1, i, 1));
+        mask[factor * i].fill_(1.0);
+    }
+    TaskResult result;
+    const auto latents = sampleWindows(job, known, mask, total, callbacks, result.windows);
+    auto video = resizeVideo(decodeFrom(job, latents, 0, callbacks), H, W);
+    for (int i = 0; i < n; ++i) // keyframes are the input's, exactly
+        video.narrow(1, factor * i, 1).copy_(source.narrow(1, i, 1));
+    result.video = video.contiguous();
+    return result;
+}
+
+// The inpainting region as [T, H, W] of 0/1 at the clip's size.
+at::Tensor regionOf(const at::Tensor& clip, const at::Tensor& mask)
+{
+    const int64_t n = clip.size(1), H = clip.size(2), W = clip.size(3);
     const bool oneImage = mask.defined() && mask.dim() == 2 && mask.size(0) == H && mask.size(1) == W;
     auto region = oneImage ? mask.unsqueeze(0).expand({ n, H, W }) : mask;
     if (!region.defined() || region.sizes() != std::vector<int64_t> { n, H, W })
         throw std::invalid_argument("the mask must be [T, H, W] or [H, W] at the clip's size");
-    region = (region.to(torch::kFloat32) >= 0.5).to(torch::kFloat32);
-    auto [ww, wh] = options.width > 0 && options.height > 0 ? std::pair { options.width, options.height }
-                                                            : workingSize(model, W, H);
-    auto job = prepare(model, options, ww, wh);
-    return guarded(job, n, [&] {
-        const auto source = clip.to(torch::kFloat32);
-        const auto known = resizeVideo(source, wh, ww);
-        const auto knownMask = resizeKnownMask(1 - region, wh, ww);
-        TaskResult result;
-        const auto latents = sampleWindows(job, known, knownMask, n, callbacks, result.windows);
-        auto made = resizeVideo(decodeFrom(job, latents, 0, callbacks), H, W);
-        // Outside the mask the input, exactly.
-        result.video = (region.unsqueeze(0) * made + (1 - region.unsqueeze(0)) * source).contiguous();
-        return result;
-    });
+    return (region.to(torch::kFloat32) >= 0.5).to(torch::kFloat32);
 }
 
-TaskResult interpolateVideo(NativeModel& model, const TaskOptions& options, const at::Tensor& clip,
-    int factor, const TaskCallbacks& callbacks)
+} // namespace
+
+FootageShape footageOf(const TaskInput& input)
+{
+    FootageShape shape;
+    if (input.clip.defined() && input.clip.dim() == 4) {
+        shape.frames = static_cast<int>(input.clip.size(1));
+        shape.height = static_cast<int>(input.clip.size(2));
+        shape.width = static_cast<int>(input.clip.size(3));
+        shape.fps = input.fps;
+    } else if (input.firstFrame.defined() && input.firstFrame.dim() == 3) {
+        shape.frames = 1;
+        shape.height = static_cast<int>(input.firstFrame.size(1));
+        shape.width = static_cast<int>(input.firstFrame.size(2));
+    }
+    return shape;
+}
+
+DiffusionRequest windowRequest(const TaskRequest& resolved, int frames)
+{
+    DiffusionRequest r;
+    r.prompt = resolved.prompt;
+    r.negativePrompt = resolved.negativePrompt;
+    r.width = resolved.width;
+    r.height = resolved.height;
+    r.frames = frames;
+    r.steps = resolved.steps;
+    r.guidance = resolved.guidance;
+    r.sampler = resolved.sampler;
+    r.seed = resolved.seed;
+    r.fullDecodeEvery = resolved.fullDecodeEvery;
+    return r;
+}
+
+TaskResult runTask(
+    NativeModel& model, const TaskRequest& request, const TaskInput& input, const TaskCallbacks& callbacks)
 {
     c10::InferenceMode inference;
-    checkVideo(clip, "the clip to interpolate");
-    if (factor < 2)
-        throw std::invalid_argument("the interpolation factor must be at least 2");
-    const int n = static_cast<int>(clip.size(1)), H = static_cast<int>(clip.size(2)),
-              W = static_cast<int>(clip.size(3));
-    if (n < 2)
-        throw std::invalid_argument("interpolation needs at least 2 frames");
-    auto [ww, wh] = options.width > 0 && options.height > 0 ? std::pair { options.width, options.height }
-                                                            : workingSize(model, W, H);
-    auto job = prepare(model, options, ww, wh);
-    const int total = factor * (n - 1) + 1;
-    return guarded(job, total, [&] {
-        const auto source = clip.to(torch::kFloat32);
-        const auto small = resizeVideo(source, wh, ww);
-        auto known = torch::zeros({ 3, total, wh, ww });
-        auto mask = torch::zeros({ total, wh, ww });
-        for (int i = 0; i < n; ++i) {
-            known.narrow(1, factor * i, 1).copy_(small.narrow(1, i, 1));
-            mask[factor * i].fill_(1.0);
+    if (request.task == TaskKind::Generate) {
+        if (input.firstFrame.defined() && (input.firstFrame.dim() != 3 || input.firstFrame.size(0) != 3))
+            throw std::invalid_argument("the first frame must be an RGB image [3, H, W]");
+    } else {
+        checkVideo(input.clip, (std::string("the clip to ") + taskName(request.task)).c_str());
+    }
+    auto job = prepare(model, resolveTask(model.manifest, request, footageOf(input)));
+    const int frames = outputFrames(job.request, footageOf(input));
+    return guarded(job, frames, [&] {
+        switch (request.task) {
+        case TaskKind::Generate:
+            return generate(job, input, callbacks);
+        case TaskKind::Extend:
+            return extend(job, input.clip, callbacks);
+        case TaskKind::Inpaint:
+            return inpaint(job, input.clip, regionOf(input.clip, input.mask), callbacks);
+        case TaskKind::Interpolate:
+            return interpolate(job, input.clip, callbacks);
         }
-        TaskResult result;
-        const auto latents = sampleWindows(job, known, mask, total, callbacks, result.windows);
-        auto video = resizeVideo(decodeFrom(job, latents, 0, callbacks), H, W);
-        for (int i = 0; i < n; ++i) // keyframes are the input's, exactly
-            video.narrow(1, factor * i, 1).copy_(source.narrow(1, i, 1));
-        result.video = video.contiguous();
-        return result;
+        throw std::logic_error("unknown task");
     });
 }
 

@@ -8,10 +8,10 @@
 #include "kinora/inference/job_flags.h"
 #include "kinora/inference/model_eval.h"
 #include "kinora/inference/native_model.h"
-#include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/sidecar.h"
+#include "kinora/inference/tasks.h"
 #include "kinora/inference/train_command.h"
 #include "kinora/inference/y4m.h"
 #include "kinora/version.h"
@@ -112,31 +112,32 @@ int runSample(const SampleOptions& o)
     auto model = inf::loadPack(modelDir, o.device, o.precision);
     const auto hashes = inf::hashPackWeights(model.manifest, modelDir);
 
-    inf::DiffusionRequest request;
+    inf::TaskRequest request; // the same generate job kinora-cli runs, without files around it
     request.prompt = o.prompt;
     request.negativePrompt = o.negative;
     request.width = o.width;
     request.height = o.height;
     request.frames = o.frames;
+    request.fps = o.fps;
     request.steps = o.steps;
     request.guidance = o.guidance;
     request.seed = o.seed;
     request.sampler = o.sampler;
-    inf::PipelineCallbacks callbacks;
-    callbacks.onStep
-        = [](const inf::StepUpdate& u) { std::cerr << "\rstep " << u.step << "/" << u.total << std::flush; };
+    inf::TaskCallbacks callbacks;
+    callbacks.onStep = [](const inf::TaskProgress& p) {
+        std::cerr << "\rstep " << p.update.step << "/" << p.update.total << std::flush;
+    };
     callbacks.isCancelled = interrupted;
-    const auto result = inf::runDiffusion(model, request, callbacks);
+    const auto result = inf::runTask(model, request, {}, callbacks);
     std::cerr << "\n";
+    const auto& r = result.resolved;
     fs::create_directories(fs::absolute(out).parent_path());
-    const double fps = o.fps > 0 ? o.fps : model.manifest.defaults.fps;
     if (ext == ".y4m")
-        inf::writeY4m(out, result.video, static_cast<int>(std::lround(fps * 1000)), 1000);
+        inf::writeY4m(out, result.video, static_cast<int>(std::lround(r.fps * 1000)), 1000);
     else
         inf::saveSafetensors(
-            out, inf::NamedTensors { { "video", result.video } }, { { "fps", std::to_string(fps) } });
+            out, inf::NamedTensors { { "video", result.video } }, { { "fps", std::to_string(r.fps) } });
 
-    const auto& r = result.resolved;
     inf::SidecarRequest made;
     made.task = "generate";
     made.prompt = r.prompt;
@@ -148,12 +149,14 @@ int runSample(const SampleOptions& o)
     made.outputWidth = static_cast<int>(result.video.size(3));
     made.width = r.width;
     made.height = r.height;
-    made.fps = fps;
+    made.fps = r.fps;
     made.steps = r.steps;
     made.guidance = r.guidance;
     made.sampler = r.sampler;
     made.seed = r.seed;
-    made.windowFrames = r.frames; // one window: the engine's sample does not chain them
+    made.windows = result.windows;
+    made.windowFrames = r.windowFrames;
+    made.overlapFrames = r.overlapFrames;
     try {
         inf::writeSidecar(inf::sidecarPath(out),
             inf::sidecarJson(inf::sidecarRequestJson(made),

@@ -142,14 +142,14 @@ TEST(DiffusionJob, InpaintsWithProgressPreviewsAWarningAndASidecar)
 
     DiffusionJobRequest request;
     request.task = DiffusionTask::Inpaint;
-    request.input = input;
-    request.mask = maskPath;
-    request.output = dir.filePath(QStringLiteral("out/%03d.png"));
-    request.modelDir = pack;
+    request.input = input.toStdString();
+    request.mask = maskPath.toStdString();
+    request.output = dir.filePath(QStringLiteral("out/%03d.png")).toStdString();
+    request.modelDir = pack.toStdString();
     request.steps = 2;
     request.seed = 77;
-    request.device = QStringLiteral("cpu");
-    request.previewDir = dir.filePath(QStringLiteral("preview"));
+    request.device = "cpu";
+    request.previewDir = dir.filePath(QStringLiteral("preview")).toStdString();
     std::vector<JobProgress> progress;
     QStringList warnings;
     JobCallbacks callbacks;
@@ -164,9 +164,12 @@ TEST(DiffusionJob, InpaintsWithProgressPreviewsAWarningAndASidecar)
     EXPECT_EQ(progress.back().step, 2);
     EXPECT_EQ(progress.back().total, 2);
     EXPECT_EQ(warnings.size(), 1);
-    EXPECT_EQ(readImageSequence(request.previewDir + QStringLiteral("/step_002/%03d.png")).size(), 3u);
+    EXPECT_EQ(
+        readImageSequence(QString::fromStdString(request.previewDir) + QStringLiteral("/step_002/%03d.png"))
+            .size(),
+        3u);
 
-    const auto out = readImageSequence(request.output);
+    const auto out = readImageSequence(QString::fromStdString(request.output));
     ASSERT_EQ(out.size(), 3u);
     bool changed = false;
     for (int i = 0; i < 3; ++i) {
@@ -183,7 +186,7 @@ TEST(DiffusionJob, InpaintsWithProgressPreviewsAWarningAndASidecar)
     }
     EXPECT_TRUE(changed) << "the masked half was regenerated";
 
-    QFile file(sidecarPath(request.output));
+    QFile file(sidecarPath(QString::fromStdString(request.output)));
     ASSERT_TRUE(file.open(QIODevice::ReadOnly));
     const QJsonObject sidecar = QJsonDocument::fromJson(file.readAll()).object();
     const QJsonObject req = sidecar[QStringLiteral("request")].toObject();
@@ -206,20 +209,69 @@ TEST(DiffusionJob, CancellingStopsAtTheNextStepAndWritesNothing)
 {
     QTemporaryDir dir;
     DiffusionJobRequest request;
-    request.prompt = QStringLiteral("a blue circle");
-    request.output = dir.filePath(QStringLiteral("out/%03d.png"));
-    request.modelDir = tinyPack(dir);
+    request.prompt = "a blue circle";
+    request.output = dir.filePath(QStringLiteral("out/%03d.png")).toStdString();
+    request.modelDir = tinyPack(dir).toStdString();
     request.frames = 2;
     request.width = 16;
     request.height = 16;
     request.steps = 50;
-    request.device = QStringLiteral("cpu");
+    request.device = "cpu";
     int steps = 0;
     JobCallbacks callbacks;
     callbacks.onProgress = [&steps](const JobProgress&) { ++steps; };
     callbacks.isCancelled = [&steps] { return steps >= 1; };
     EXPECT_THROW(runDiffusionJob(request, callbacks), JobCancelled);
     EXPECT_EQ(steps, 1);
+    EXPECT_FALSE(QFileInfo::exists(dir.filePath(QStringLiteral("out"))));
+}
+
+// An image sequence carries no rate: an extended take keeps the one its request names (the app's
+// takes are PNG sequences; before, they came back at the sequence reader's 24 fps).
+TEST(DiffusionJob, ExtendingAnImageSequenceKeepsTheRateTheRequestNames)
+{
+    QTemporaryDir dir;
+    const QString input = dir.filePath(QStringLiteral("in/%03d.png"));
+    ASSERT_TRUE(writeImageSequence(input, { frame(0), frame(1) }, false));
+    DiffusionJobRequest request;
+    request.task = DiffusionTask::Extend;
+    request.input = input.toStdString();
+    request.output = dir.filePath(QStringLiteral("out/%03d.png")).toStdString();
+    request.modelDir = tinyPack(dir).toStdString();
+    request.frames = 2;
+    request.fps = 8;
+    request.steps = 1;
+    request.device = "cpu";
+    const auto result = runDiffusionJob(request);
+    EXPECT_EQ(result.frames, 4);
+    EXPECT_DOUBLE_EQ(result.fps, 8.0);
+    EXPECT_DOUBLE_EQ(
+        result.sidecarJson[QStringLiteral("request")].toObject()[QStringLiteral("fps")].toDouble(), 8.0);
+}
+
+// The request is resolved against the pack's manifest before the weights load: a size the model
+// cannot make fails with the job's message, and nothing is written.
+TEST(DiffusionJob, ARequestThePackCannotMakeFailsBeforeAnythingIsWritten)
+{
+    QTemporaryDir dir;
+    DiffusionJobRequest request;
+    request.prompt = "a blue circle";
+    request.output = dir.filePath(QStringLiteral("out/%03d.png")).toStdString();
+    request.modelDir = tinyPack(dir).toStdString();
+    request.width = 18;
+    request.height = 16;
+    request.device = "cpu";
+    int steps = 0;
+    JobCallbacks callbacks;
+    callbacks.onProgress = [&steps](const JobProgress&) { ++steps; };
+    try {
+        runDiffusionJob(request, callbacks);
+        ADD_FAILURE() << "18x16 was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("multiple of 4"), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << "no flag in core's message";
+    }
+    EXPECT_EQ(steps, 0);
     EXPECT_FALSE(QFileInfo::exists(dir.filePath(QStringLiteral("out"))));
 }
 

@@ -59,15 +59,15 @@ JobTicket generateTicket(const QTemporaryDir& dir, const QString& take, int step
     ticket.takeId = take;
     DiffusionJobRequest& r = ticket.diffusion;
     r.task = DiffusionTask::Generate;
-    r.prompt = QStringLiteral("a lighthouse at dusk");
-    r.output = dir.filePath(take + QStringLiteral("/%04d.png"));
-    r.modelDir = tinyPack();
+    r.prompt = "a lighthouse at dusk";
+    r.output = (dir.filePath(take + QStringLiteral("/%04d.png"))).toStdString();
+    r.modelDir = tinyPack().toStdString();
     r.frames = 4;
     r.width = 16;
     r.height = 16;
     r.steps = steps;
     r.seed = 7;
-    r.device = QStringLiteral("cpu");
+    r.device = "cpu";
     return ticket;
 }
 
@@ -149,7 +149,7 @@ TEST_F(JobQueueTest, RunsAJobWithEveryStepAndPreviews)
     EXPECT_EQ(outcomes[0].takeId, QStringLiteral("take1"));
     EXPECT_EQ(outcomes[0].diffusion.frames, 4);
     EXPECT_GT(outcomes[0].seconds, 0.0);
-    EXPECT_EQ(readImageSequence(ticket.diffusion.output).size(), 4u);
+    EXPECT_EQ(readImageSequence(QString::fromStdString(ticket.diffusion.output)).size(), 4u);
 
     const QModelIndex row = queue.index(0);
     EXPECT_EQ(queue.data(row, Qt::DisplayRole).toString(), QStringLiteral("take1"));
@@ -192,8 +192,8 @@ TEST_F(JobQueueTest, CancelFromTheFirstStepLeavesNoFiles)
     EXPECT_EQ(cancelledIds, std::vector<quint64> { id });
     ASSERT_FALSE(steps.empty());
     EXPECT_EQ(steps.back(), 1); // stopped within one step
-    EXPECT_FALSE(outputExists(ticket.diffusion.output));
-    EXPECT_FALSE(QFile::exists(sidecarPath(ticket.diffusion.output)));
+    EXPECT_FALSE(outputExists(QString::fromStdString(ticket.diffusion.output)));
+    EXPECT_FALSE(QFile::exists(sidecarPath(QString::fromStdString(ticket.diffusion.output))));
     EXPECT_FALSE(queue.find(id)->message.isEmpty());
 }
 
@@ -254,7 +254,7 @@ TEST_F(JobQueueTest, AFailedJobNamesTheFolderAndTheNextOneRuns)
     QObject::connect(
         &queue, &JobQueue::jobFailed, [&](quint64, const QString& message) { failure = message; });
     JobTicket broken = generateTicket(m_dir, QStringLiteral("broken"));
-    broken.diffusion.modelDir = m_dir.filePath(QStringLiteral("no-such-pack"));
+    broken.diffusion.modelDir = m_dir.filePath(QStringLiteral("no-such-pack")).toStdString();
     const quint64 a = queue.enqueue(broken);
     const quint64 b = queue.enqueue(generateTicket(m_dir, QStringLiteral("b"), 3));
     ASSERT_TRUE(waitIdle(queue));

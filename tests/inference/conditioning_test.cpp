@@ -84,7 +84,7 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
 
     auto model = overfitTinyPack(spec, frames, 800, 7);
 
-    TaskOptions task;
+    TaskRequest task;
     task.prompt = spec.caption();
     task.seed = 3;
     task.steps = 20;
@@ -93,7 +93,9 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     task.height = size;
 
     { // generate from the caption, against the clip's mean frame
-        const auto made = generateVideo(model, task, frames).video;
+        auto generate = task;
+        generate.frames = frames;
+        const auto made = runTask(model, generate).video;
         const auto baseline = clip.mean(1, true).expand_as(clip);
         const double got = psnr(made, clip), base = psnr(baseline, clip);
         std::cout << "generate: " << got << " dB, mean frame " << base << " dB\n";
@@ -102,7 +104,12 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     { // inpaint a box across the object's path, against the mean colour of the known pixels
         auto hole = torch::zeros({ frames, size, size });
         hole.narrow(1, 8, 16).narrow(2, 6, 16).fill_(1.0);
-        const auto made = inpaintVideo(model, task, clip, hole).video;
+        auto inpaint = task;
+        inpaint.task = TaskKind::Inpaint;
+        TaskInput input;
+        input.clip = clip;
+        input.mask = hole;
+        const auto made = runTask(model, inpaint, input).video;
         const auto inside = hole.unsqueeze(0).expand_as(clip).to(torch::kBool);
         const auto baseline = meanColourOf(clip, 1 - hole);
         const double got = psnr(made.masked_select(inside), clip.masked_select(inside));
@@ -113,7 +120,12 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     }
     { // interpolate 2x from the even frames, against the blend of the neighbours
         const auto even = clip.index({ torch::indexing::Slice(), torch::indexing::Slice(0, frames, 2) });
-        const auto made = interpolateVideo(model, task, even, 2).video;
+        auto interpolate = task;
+        interpolate.task = TaskKind::Interpolate;
+        interpolate.factor = 2;
+        TaskInput input;
+        input.clip = even;
+        const auto made = runTask(model, interpolate, input).video;
         ASSERT_EQ(made.size(1), frames - 1);
         const auto odd = torch::indexing::Slice(1, frames - 1, 2);
         const auto truth = clip.index({ torch::indexing::Slice(), odd });
@@ -128,7 +140,12 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     }
     { // extend the first half, against the mean colour of the known frames
         const int known = frames / 2;
-        const auto made = extendVideo(model, task, clip.narrow(1, 0, known), frames - known).video;
+        auto extend = task;
+        extend.task = TaskKind::Extend;
+        extend.frames = frames - known;
+        TaskInput input;
+        input.clip = clip.narrow(1, 0, known);
+        const auto made = runTask(model, extend, input).video;
         ASSERT_EQ(made.size(1), frames);
         const auto truth = clip.narrow(1, known, frames - known);
         const auto baseline = meanColourOf(clip.narrow(1, 0, known), torch::ones({ known, size, size }));
@@ -162,7 +179,7 @@ TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
     // agree (at 500 the seam after frame 13 changed 4.9/255 against 2.7/255 inside windows).
     auto model = overfitTinyPack(spec, 2 * window, 900, 8);
 
-    TaskOptions task;
+    TaskRequest task;
     task.prompt = spec.caption();
     task.seed = 5;
     task.steps = 20;
@@ -171,7 +188,8 @@ TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
     task.height = size;
     task.windowFrames = window;
     task.overlapFrames = 2;
-    const auto made = generateVideo(model, task, 2 * window);
+    task.frames = 2 * window;
+    const auto made = runTask(model, task);
     ASSERT_EQ(made.windows, 3); // starts 0, 6, 8: new frames from 8 and from 14
     const auto mean = made.video.mean({ 2, 3 }); // [3, T]
     const auto change = (mean.narrow(1, 1, 2 * window - 1) - mean.narrow(1, 0, 2 * window - 1)).abs().amax(0);

@@ -92,11 +92,12 @@ TEST(Evaluation, ReadsAnUntrainedModelAboutAsWellAsGuessing)
         how.frames = 8;
         how.height = how.width = 32;
         const auto scene = randomSceneSpec(rng, how);
-        TaskOptions options;
-        options.prompt = scene.caption();
-        options.steps = 3;
-        options.seed = static_cast<uint64_t>(i);
-        const auto made = generateVideo(model, options, 8, {}, {});
+        TaskRequest request;
+        request.prompt = scene.caption();
+        request.frames = 8;
+        request.steps = 3;
+        request.seed = static_cast<uint64_t>(i);
+        const auto made = runTask(model, request);
         all.add(scoreClip(made.video, scene));
     }
     std::cout << "untrained tiny pack: colour " << all.rate(all.colour) << ", shape " << all.rate(all.shape)

@@ -20,6 +20,8 @@ struct PipelineTest : ::testing::Test {
         r.height = 16;
         r.frames = 4;
         r.steps = 3;
+        r.guidance = 4.0;
+        r.sampler = "dpm++2m";
         r.seed = 5;
         return r;
     }
@@ -127,6 +129,13 @@ TEST_F(PipelineTest, RejectsSizesTheModelCannotMake)
     auto sampler = request();
     sampler.sampler = "warp-drive";
     EXPECT_THROW(runDiffusion(model, sampler), std::invalid_argument);
+    // The loop fills nothing in: a request without steps or frames is refused, not defaulted.
+    auto incomplete = request();
+    incomplete.steps = 0;
+    EXPECT_THROW(runDiffusion(model, incomplete), std::invalid_argument);
+    incomplete = request();
+    incomplete.frames = 0;
+    EXPECT_THROW(runDiffusion(model, incomplete), std::invalid_argument);
 }
 
 TEST_F(PipelineTest, HalfPrecisionWeightsSampleCloseToFloat32)

@@ -162,7 +162,7 @@ TEST_F(AppFlow, ThreeQueuedJobsRunInTheOrderTheyWereMovedTo)
     auto* queue = m_window->jobQueue();
     QStringList started;
     QObject::connect(queue, &JobQueue::jobStarted, m_window.get(),
-        [&](quint64 id) { started << queue->find(id)->ticket.diffusion.prompt; });
+        [&](quint64 id) { started << QString::fromStdString(queue->find(id)->ticket.diffusion.prompt); });
     typePrompt(QStringLiteral("first"));
     m_window->generate();
     setSteps(3);

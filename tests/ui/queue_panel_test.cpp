@@ -53,15 +53,15 @@ protected:
         ticket.takeId = take;
         auto& r = ticket.diffusion;
         r.task = DiffusionTask::Generate;
-        r.prompt = QStringLiteral("a lighthouse at dusk");
-        r.output = m_dir.filePath(take + QStringLiteral("/%04d.png"));
-        r.modelDir = kinora::test::tinyPackDir();
+        r.prompt = "a lighthouse at dusk";
+        r.output = (m_dir.filePath(take + QStringLiteral("/%04d.png"))).toStdString();
+        r.modelDir = kinora::test::tinyPackDir().toStdString();
         r.frames = 4;
         r.width = 16;
         r.height = 16;
         r.steps = steps;
         r.seed = 7;
-        r.device = QStringLiteral("cpu");
+        r.device = "cpu";
         return ticket;
     }
 

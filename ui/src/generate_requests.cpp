@@ -12,17 +12,17 @@ std::vector<core::DiffusionJobRequest> generateRequests(
     const QString& prompt, const QString& negative, const GenerationSettings& s, const core::Project& project)
 {
     core::DiffusionJobRequest base;
-    base.prompt = prompt.trimmed();
-    base.negativePrompt = negative.trimmed();
-    base.modelDir = s.modelDir;
+    base.prompt = prompt.trimmed().toStdString();
+    base.negativePrompt = negative.trimmed().toStdString();
+    base.modelDir = s.modelDir.toStdString();
     base.width = s.width;
     base.height = s.height;
     base.fps = s.fps;
     base.steps = s.steps;
     base.guidance = s.guidance;
-    base.sampler = s.sampler;
-    base.device = s.device.isEmpty() ? QStringLiteral("auto") : s.device;
-    base.precision = s.precision.isEmpty() ? QStringLiteral("auto") : s.precision;
+    base.sampler = s.sampler.toStdString();
+    base.device = s.device.isEmpty() ? "auto" : s.device.toStdString();
+    base.precision = s.precision.isEmpty() ? "auto" : s.precision.toStdString();
     // A full decode now and then shows the real picture while the cheap previews run.
     base.fullDecodeEvery = 5;
     switch (s.mode) {
@@ -37,7 +37,7 @@ std::vector<core::DiffusionJobRequest> generateRequests(
                     .toStdString());
         base.task = core::DiffusionTask::Generate;
         base.frames = s.frames;
-        base.image = s.imagePath;
+        base.image = s.imagePath.toStdString();
         // The first frame's aspect ratio decides the size unless the pack's default is kept.
         break;
     case GenerationSettings::Mode::ExtendTake: {
@@ -47,9 +47,9 @@ std::vector<core::DiffusionJobRequest> generateRequests(
                 QCoreApplication::translate("GenerateRequests", "Select the take to extend in the takes bin.")
                     .toStdString());
         base.task = core::DiffusionTask::Extend;
-        base.input = project.absoluteFramesPattern(*take);
+        base.input = project.absoluteFramesPattern(*take).toStdString();
         base.frames = s.extendFrames;
-        // The take's own size and rate: extension continues the clip as it is.
+        // The take's own size and rate (its frames carry none): extension continues the clip as it is.
         base.width = 0;
         base.height = 0;
         base.fps = take->fps;

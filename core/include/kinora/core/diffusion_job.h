@@ -1,11 +1,12 @@
 #pragma once
-// A diffusion job as kinora-cli runs it (and, later, the worker thread): a request in Qt and std
-// types, progress and cancellation callbacks, image sequences in and out. It finds the model pack,
-// reads the inputs, calls the engine's task (generate, extend, inpaint, interpolate), writes the
-// frames and a sidecar `OUT.kinora.json` that holds enough to make the take again. Torch stays
+// A diffusion job as kinora-cli and the app's worker thread run it: a request in std types,
+// progress and cancellation callbacks, videos and image sequences in and out. It finds the model
+// pack, reads the inputs, calls the engine's task (generate, extend, inpaint, interpolate), writes
+// the frames and a sidecar `OUT.kinora.json` that holds enough to make the take again. Torch stays
 // inside diffusion_job.cpp.
 
 #include "kinora/core/job.h"
+#include "kinora/inference/task_request.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -21,39 +22,24 @@
 
 namespace kinora::core {
 
-enum class DiffusionTask { Generate, Extend, Inpaint, Interpolate };
+using DiffusionTask = inference::TaskKind;
+using inference::taskName;
 
-// "generate", "extend", "inpaint", "interpolate".
-const char* taskName(DiffusionTask task);
-
-struct DiffusionJobRequest {
-    DiffusionTask task = DiffusionTask::Generate;
-    QString prompt;
-    QString negativePrompt;
-    QString input; // IN video or pattern: extend, inpaint, interpolate
-    QString mask; // MASK image, pattern or video: inpaint
-    QString image; // generate: the first frame (optional)
-    QString output; // OUT video or pattern
-    QString codec; // OUT's codec (codecNames()); empty: from OUT's extension
+// A diffusion job: the engine's request for the task (prompts, frames, factor, working size, fps,
+// steps, guidance, sampler, seed, windows; zero = the pack's default, resolved once by the engine's
+// resolveTask) and the files and device around it. Plain C++ strings (UTF-8, paths too) from the
+// command line or the window down to the engine.
+struct DiffusionJobRequest : inference::TaskRequest {
+    std::string input; // IN video or pattern: extend, inpaint, interpolate
+    std::string mask; // MASK image, pattern or video: inpaint
+    std::string image; // generate: the first frame (optional)
+    std::string output; // OUT video or pattern
+    std::string codec; // OUT's codec (codecNames()); empty: from OUT's extension
     int crf = -1; // < 0: the codec preset's
-    int frames = 0; // generate: clip length (0: the pack's); extend: frames to add
-    int factor = 0; // interpolate: K >= 2 (0: from fps)
-    // generate: the output size (0: the pack's, or the first frame's aspect ratio); other tasks: the
-    // working size (0: the footage's aspect ratio at about the pack's pixel count).
-    int width = 0;
-    int height = 0;
-    // generate: the clip's rate (0: the pack's); interpolate without a factor: the output rate,
-    // above the input's (a video's; image sequences carry none).
-    double fps = 0;
-    int steps = 0; // 0: the pack's
-    double guidance = -1; // < 0: the pack's
-    QString sampler; // empty: the pack's
-    uint64_t seed = 0;
-    QString device = QStringLiteral("auto"); // auto, cpu or cuda
-    QString precision = QStringLiteral("auto"); // auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16
-    QString modelDir; // empty: findModelDir's search
-    QString previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
-    int fullDecodeEvery = 0; // > 0: a full VAE decode of the predicted clip every N steps (previews)
+    std::string device = "auto"; // auto, cpu or cuda
+    std::string precision = "auto"; // auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16
+    std::string modelDir; // empty: findModelDir's search
+    std::string previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
     bool overwrite = false;
 };
 

@@ -18,15 +18,17 @@
 
 namespace kinora::inference {
 
+// One run of the loop over one window, every field given: tasks (tasks.h) build it from a resolved
+// TaskRequest (windowRequest), which is where the pack's defaults are filled in.
 struct DiffusionRequest {
     std::string prompt;
     std::string negativePrompt;
-    int width = 0; // 0: the pack's default
+    int width = 0;
     int height = 0;
     int frames = 0;
-    int steps = 0; // 0: the pack's default
-    double guidance = -1; // < 0: the pack's default; 1 = no guidance
-    std::string sampler; // empty: the pack's default
+    int steps = 0;
+    double guidance = 1; // 1 = no guidance
+    std::string sampler;
     uint64_t seed = 0;
     // Conditioning in pixels: RGB in [0, 1] as [3, T, H, W] and a mask [T, H, W] with 1 where the
     // pixel is known. Undefined = nothing known.
@@ -52,7 +54,6 @@ struct PipelineCallbacks {
 
 struct DiffusionResult {
     at::Tensor video; // [3, T, H, W] float in [0, 1] on the CPU
-    DiffusionRequest resolved; // the request with every default filled in
 };
 
 DiffusionResult runDiffusion(
@@ -64,8 +65,9 @@ DiffusionResult runDiffusion(
 NoiseSchedule scheduleOf(const ModelManifest& manifest);
 Prediction predictionOf(const ModelManifest& manifest);
 
-// Fills every default of `request` from the pack and checks sizes; throws std::invalid_argument.
-DiffusionRequest resolveRequest(const NativeModel& model, DiffusionRequest request);
+// Checks that `request` is complete and fits the model (sizes, steps, conditioning shapes); throws
+// std::invalid_argument. It fills nothing in: defaults are resolveTask's (task_plan.h).
+void checkRequest(const NativeModel& model, const DiffusionRequest& request);
 
 // What is known, in the denoiser's latent space (already multiplied by the pack's latent scale), on
 // the model's device in float32: latent [1, C, T, h, w] and mask [1, 1, T, h, w] (1 = known).

@@ -8,30 +8,25 @@
 // new content (inpainting).
 
 #include "kinora/inference/pipeline.h"
+#include "kinora/inference/task_plan.h"
+#include "kinora/inference/task_request.h"
 
 #include <ATen/core/Tensor.h>
 
-#include <cstdint>
-#include <string>
+#include <functional>
 
 namespace kinora::inference {
 
-// The diffusion settings every task shares. Zero / negative / empty = the pack's default.
-struct TaskOptions {
-    std::string prompt;
-    std::string negativePrompt;
-    int steps = 0;
-    double guidance = -1;
-    std::string sampler;
-    uint64_t seed = 0;
-    // Working size of the model. generate: the output size. Other tasks: 0 = fit the footage's
-    // aspect ratio into about the pack's default pixel count.
-    int width = 0;
-    int height = 0;
-    int windowFrames = 0; // frames per window (0: the pack's default frames)
-    int overlapFrames = 0; // frames each window shares with the previous one (0: a quarter of the window)
-    int fullDecodeEvery = 0;
+// What a task works on besides its request.
+struct TaskInput {
+    at::Tensor clip; // extend, inpaint, interpolate: RGB [3, T, H, W], any size
+    double fps = 0; // the clip's rate (0: none, as for an image sequence)
+    at::Tensor mask; // inpaint: [T, H, W] or [H, W] for every frame, >= 0.5 = regenerate
+    at::Tensor firstFrame; // generate: an optional first frame [3, H, W], any size
 };
+
+// The footage's shape as resolveTask reads it (the first frame for generate).
+FootageShape footageOf(const TaskInput& input);
 
 // Progress across all windows: StepUpdate.step / total count every step of every window, and
 // `window` / `windows` say which window the preview belongs to.
@@ -48,32 +43,25 @@ struct TaskCallbacks {
 };
 
 struct TaskResult {
-    at::Tensor video; // [3, T, H, W] float in [0, 1] on the CPU
-    TaskOptions resolved; // with the working size, steps, guidance and sampler filled in
+    at::Tensor video; // [3, T, H, W] float in [0, 1] on the CPU, at the footage's size
+    TaskRequest resolved; // the request as resolveTask filled it in
     int windows = 1;
 };
 
-// Text-to-video (`firstFrame` undefined) or image-to-video (`firstFrame` [3, H, W], any size: scaled
-// to the output size; output frame 0 is it). Output at the working size, `frames` long.
-TaskResult generateVideo(NativeModel& model, const TaskOptions& options, int frames,
-    const at::Tensor& firstFrame = {}, const TaskCallbacks& callbacks = {});
-
-// Continues `clip` by `newFrames`: the output's first T frames are the input's, exactly.
-TaskResult extendVideo(NativeModel& model, const TaskOptions& options, const at::Tensor& clip, int newFrames,
+// Runs `request` (resolved here with resolveTask; an already resolved request passes unchanged):
+// - generate: text-to-video, or image-to-video from `firstFrame` (output frame 0 is it, scaled to
+//   the output size); `frames` long at the working size.
+// - extend: continues `clip` by `frames`; the output's first T frames are the input's, exactly.
+// - inpaint: regenerates where `mask` is >= 0.5; every other pixel equals the input exactly.
+// - interpolate: temporal super-resolution by the factor K: K·(T−1)+1 frames, output frame K·i is
+//   input frame i exactly (re-timing to a rate that is not a multiple is the caller's).
+// Throws std::invalid_argument for a request or input that does not fit, PipelineCancelled and
+// OutOfMemory (job_errors.h).
+TaskResult runTask(NativeModel& model, const TaskRequest& request, const TaskInput& input = {},
     const TaskCallbacks& callbacks = {});
 
-// Regenerates the region where `mask` [T, H, W] (or [H, W] for every frame) is >= 0.5; every other
-// pixel equals the input exactly.
-TaskResult inpaintVideo(NativeModel& model, const TaskOptions& options, const at::Tensor& clip,
-    const at::Tensor& mask, const TaskCallbacks& callbacks = {});
-
-// Temporal super-resolution by `factor` K >= 2: K·(T−1)+1 frames, output frame K·i is input frame i
-// exactly.
-TaskResult interpolateVideo(NativeModel& model, const TaskOptions& options, const at::Tensor& clip,
-    int factor, const TaskCallbacks& callbacks = {});
-
-// The working size for footage of `width` x `height`: the same aspect ratio, about the pack's default
-// pixel count, each side a multiple of the model's size factor.
-std::pair<int, int> workingSize(const NativeModel& model, int width, int height);
+// The loop's request for one window of a resolved task: its prompts, size, steps, guidance, sampler,
+// seed and `frames`.
+DiffusionRequest windowRequest(const TaskRequest& resolved, int frames);
 
 } // namespace kinora::inference
