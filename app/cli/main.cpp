@@ -7,6 +7,7 @@
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/engine_bench.h"
 #include "kinora/core/engine_info.h"
+#include "kinora/core/footage_jobs.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/model_eval.h"
 #include "kinora/core/model_training.h"
@@ -43,7 +44,6 @@ std::atomic<bool>& interrupted = kinora::inference::flags::interruptRequested;
 struct DiffusionOptions {
     kinora::core::DiffusionJobRequest request;
     std::string size; // WxH
-    std::string method = "auto";
 };
 
 void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
@@ -94,10 +94,6 @@ kinora::core::DiffusionJobRequest toRequest(DiffusionTask task, const DiffusionO
 int runDiffusion(const std::string& command, DiffusionTask task, const DiffusionOptions& o)
 {
     const std::string prefix = "kinora-cli " + command + ": ";
-    if (o.method == "flow" || o.method == "blend") {
-        std::cerr << prefix << "--method " << o.method << " is not built yet in this version of Kinora\n";
-        return kExitUsage;
-    }
     if (task == DiffusionTask::Interpolate && o.request.factor == 0 && o.request.fps <= 0) {
         std::cerr << prefix << "give --factor K or --fps F\n";
         return kExitUsage;
@@ -112,8 +108,10 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
     }
 
     const bool hasMethod = task == DiffusionTask::Interpolate || task == DiffusionTask::Inpaint;
-    if (hasMethod && o.method == "auto")
-        std::cerr << prefix << "--method auto: using diffusion (the classical methods are not built yet)\n";
+    if (hasMethod && o.request.method == "auto")
+        std::cerr << prefix
+                  << "--method auto: using optical flow, which works on any footage without a model "
+                     "(--method diffusion runs the model pack)\n";
 
     bool progressShown = false;
     const auto endProgressLine = [&progressShown] {
@@ -123,8 +121,11 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
     };
     kinora::core::JobCallbacks callbacks;
     callbacks.isCancelled = [] { return interrupted.load(); };
-    callbacks.onProgress = [&progressShown](const kinora::core::JobProgress& p) {
-        std::cerr << "\rstep " << p.step << "/" << p.total;
+    // The model reports denoising steps, the footage methods output frames.
+    const bool footage
+        = kinora::core::resolveMethod(toRequest(task, o)) != kinora::core::FootageMethod::Diffusion;
+    callbacks.onProgress = [&progressShown, footage](const kinora::core::JobProgress& p) {
+        std::cerr << (footage ? "\rframe " : "\rstep ") << p.step << "/" << p.total;
         if (p.windows > 1)
             std::cerr << " (window " << p.window + 1 << "/" << p.windows << ")";
         std::cerr << std::flush;
@@ -306,10 +307,14 @@ int main(int argc, char** argv)
         ->required();
     auto* factor = interpolate->add_option("--factor", o.request.factor, "K: K·(N−1)+1 frames from N")
                        ->check(CLI::Range(2, 1000));
-    interpolate->add_option("--fps", o.request.fps, "resample to F frames per second")
+    interpolate
+        ->add_option("--fps", o.request.fps,
+            "resample to F frames per second (flow, blend: above or below IN's rate; diffusion: above)")
         ->check(CLI::PositiveNumber)
         ->excludes(factor);
-    interpolate->add_option("--method", o.method, "auto, flow, diffusion or blend")
+    interpolate
+        ->add_option("--method", o.request.method,
+            "auto (flow), flow, blend (a cross-fade) or diffusion (the model pack)")
         ->check(CLI::IsMember({ "auto", "flow", "diffusion", "blend" }));
     addPromptOptions(interpolate, o, false);
 
@@ -318,8 +323,10 @@ int main(int argc, char** argv)
         ->required();
     inpaint->add_option("-m,--mask", o.request.mask, "MASK: one image for every frame, a pattern or a video")
         ->required();
-    inpaint->add_option("--method", o.method, "auto, flow or diffusion")
+    inpaint->add_option("--method", o.request.method, "auto (flow), flow or diffusion (the model pack)")
         ->check(CLI::IsMember({ "auto", "flow", "diffusion" }));
+    inpaint->add_option("--dilate", o.request.dilate, "grow the mask by N pixels (soft edges, shadows)")
+        ->check(CLI::Range(0, 256));
     addPromptOptions(inpaint, o, false);
 
     for (auto* sub : { generate, extend, interpolate, inpaint }) {

@@ -6,6 +6,7 @@
 #include "video_tensor.h"
 
 #include "kinora/core/clip_io.h"
+#include "kinora/core/footage_jobs.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/video_writer.h"
 #include "kinora/inference/native_model.h"
@@ -292,6 +293,8 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
 
 DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb, ModelCache* cache)
 {
+    if (resolveMethod(r) != FootageMethod::Diffusion)
+        return runFootageJob(r, cb);
     // Everything that can fail cheaply fails before the model loads.
     const QString output = QString::fromStdString(r.output);
     EncodeSettings settings;

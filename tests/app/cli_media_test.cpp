@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,7 +14,10 @@
 
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -268,9 +272,19 @@ TEST_F(CliVideoJobs, InterpolateAVideoDoublesItsRateAndCarriesTheAudio)
     EXPECT_EQ(sixty[QStringLiteral("frames")].toInt(), 13)
         << "5 intervals of 1/25 s at 60 fps, and the last frame";
     EXPECT_TRUE(sixty[QStringLiteral("audio")].toBool());
+    // Optical flow (the automatic method) re-times downwards too: 25 -> 20 fps, every output frame
+    // 1.25 input frames on.
     const auto slower = job({ "interpolate", "-i", path("clip.mp4"), "--fps", "20", "-o", path("slow.mp4") });
-    EXPECT_EQ(slower.exitCode, 1);
-    EXPECT_NE(slower.err.find("not above the input's rate"), std::string::npos) << slower.err;
+    ASSERT_EQ(slower.exitCode, 0) << slower.err;
+    const auto twenty = info(path("slow.mp4"));
+    EXPECT_EQ(twenty[QStringLiteral("fps")].toString(), QStringLiteral("20/1"));
+    EXPECT_EQ(twenty[QStringLiteral("frames")].toInt(), 5);
+    EXPECT_TRUE(twenty[QStringLiteral("audio")].toBool());
+    // The model only adds frames.
+    const auto model = job({ "interpolate", "-i", path("clip.mp4"), "--fps", "20", "--method", "diffusion",
+        "-o", path("m.mp4") });
+    EXPECT_EQ(model.exitCode, 1);
+    EXPECT_NE(model.err.find("not above the input's rate"), std::string::npos) << model.err;
 }
 
 TEST_F(CliVideoJobs, InpaintAVideoWithAVideoMaskWritesProRes)
@@ -287,4 +301,88 @@ TEST_F(CliVideoJobs, InpaintAVideoWithAVideoMaskWritesProRes)
     EXPECT_EQ(out[QStringLiteral("frames")].toInt(), 6);
     EXPECT_EQ(out[QStringLiteral("fps")].toString(), QStringLiteral("25/1"));
     EXPECT_TRUE(out[QStringLiteral("audio")].toBool());
+}
+
+namespace {
+
+double psnrRgb(const QImage& a, const QImage& b, const QImage& mask = {})
+{
+    const QImage x = a.convertToFormat(QImage::Format_RGB888), y = b.convertToFormat(QImage::Format_RGB888);
+    double sum = 0;
+    int64_t count = 0;
+    for (int row = 0; row < x.height(); ++row)
+        for (int col = 0; col < x.width(); ++col) {
+            if (!mask.isNull() && qGray(mask.pixel(col, row)) < 128)
+                continue;
+            const uchar* p = x.constScanLine(row) + 3 * col;
+            const uchar* q = y.constScanLine(row) + 3 * col;
+            for (int c = 0; c < 3; ++c)
+                sum += (p[c] - q[c]) * (p[c] - q[c]);
+            count += 3;
+        }
+    return 10 * std::log10(255.0 * 255.0 / std::max(sum / std::max<int64_t>(count, 1), 1e-10));
+}
+
+} // namespace
+
+// The interpolation protocol on a real triplet: im0, im1 in, the middle frame against gt.
+TEST_F(CliMedia, FlowInterpolationOfARealTripletBeatsTheCrossFade)
+{
+    KINORA_SHARED_DATA_FILE(middle, "interpolation/ucf101/1/gt.png");
+    fs::create_directories(m_dir / "in");
+    fs::copy_file(middle.parent_path() / "im0.png", m_dir / "in" / "000.png");
+    fs::copy_file(middle.parent_path() / "im1.png", m_dir / "in" / "001.png");
+    const QImage truth(QString::fromStdString(middle.string()));
+    double psnr[2] = { 0, 0 };
+    int i = 0;
+    for (const char* method : { "flow", "blend" }) {
+        const std::string out = path(std::string(method) + "/%03d.png");
+        const auto r = cli(
+            { "interpolate", "-i", path("in/%03d.png"), "--factor", "2", "--method", method, "-o", out });
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_EQ(info(out)[QStringLiteral("frames")].toInt(), 3);
+        psnr[i++] = psnrRgb(QImage(QString::fromStdString(path(std::string(method) + "/001.png"))), truth);
+    }
+    std::cout << "flow " << psnr[0] << " dB, cross-fade " << psnr[1] << " dB\n";
+    EXPECT_GE(psnr[0], psnr[1] + 1.0);
+    QFile sidecarFile(QString::fromStdString(path("flow/%03d.png.kinora.json")));
+    ASSERT_TRUE(sidecarFile.open(QIODevice::ReadOnly));
+    const auto sidecar = QJsonDocument::fromJson(sidecarFile.readAll()).object();
+    EXPECT_EQ(sidecar[QStringLiteral("request")].toObject()[QStringLiteral("method")].toString(),
+        QStringLiteral("flow"));
+}
+
+// A real clip under its own object masks (palette PNGs): every pixel outside the masks is the
+// decoded input's, and the clip keeps its length.
+TEST_F(CliMedia, FlowInpaintingOfARealClipKeepsEveryPixelOutsideTheMask)
+{
+    KINORA_SHARED_DATA_FILE(video, "inpainting/dogs_jump/video.mp4");
+    const auto masks = video.parent_path() / "masks" / "%05d.png";
+    ASSERT_EQ(cli({ "encode", "-i", video.string(), "-o", path("in/%03d.png") }).exitCode, 0);
+    const auto r
+        = cli({ "inpaint", "-i", path("in/%03d.png"), "-m", masks.string(), "-o", path("out/%03d.png") });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("using optical flow"), std::string::npos) << r.err;
+    EXPECT_EQ(info(path("out/%03d.png"))[QStringLiteral("frames")].toInt(), 66);
+    for (const int frame : { 0, 33, 65 }) {
+        char name[16];
+        std::snprintf(name, sizeof name, "%03d.png", frame);
+        char maskName[16];
+        std::snprintf(maskName, sizeof maskName, "%05d.png", frame);
+        const QImage in(QString::fromStdString(path(std::string("in/") + name)));
+        const QImage out(QString::fromStdString(path(std::string("out/") + name)));
+        QImage mask(QString::fromStdString((video.parent_path() / "masks" / maskName).string()));
+        mask = mask.convertToFormat(QImage::Format_Indexed8);
+        ASSERT_EQ(out.size(), in.size());
+        int changedOutside = 0, changedInside = 0;
+        for (int y = 0; y < in.height(); ++y)
+            for (int x = 0; x < in.width(); ++x) {
+                const bool masked = mask.pixelIndex(x, y) != 0;
+                const bool same = in.pixel(x, y) == out.pixel(x, y);
+                changedOutside += !masked && !same;
+                changedInside += masked && !same;
+            }
+        EXPECT_EQ(changedOutside, 0) << "frame " << frame;
+        EXPECT_GT(changedInside, 0) << "frame " << frame << ": the object was not removed";
+    }
 }

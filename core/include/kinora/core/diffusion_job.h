@@ -40,6 +40,9 @@ struct DiffusionJobRequest : inference::TaskRequest {
     std::string precision = "auto"; // auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16
     std::string modelDir; // empty: findModelDir's search
     std::string previewDir; // non-empty: each step's preview frames go to DIR/step_NNN/NNN.png
+    // interpolate, inpaint: "auto", "flow", "blend" (interpolate) or "diffusion" (footage_jobs.h).
+    std::string method = "auto";
+    int dilate = 0; // inpaint: grow the mask by this many pixels
     bool overwrite = false;
 };
 
@@ -68,6 +71,7 @@ struct DiffusionJobResult {
     double fps = 0; // the output's rate
     QString device; // "cpu" or "cuda"
     QString precision; // "fp32", "bf16" or "fp16"
+    QString method = QStringLiteral("diffusion"); // or "flow", "blend" (footage_jobs.h)
     QString modelDir;
     QString modelName;
     QString weightsHash; // SHA-256 over the pack's weights files' own hashes, in role order
@@ -102,10 +106,11 @@ private:
     std::unique_ptr<Entry> m_entry;
 };
 
-// Runs the whole job. Throws JobCancelled, ModelNotFoundError, OutputExistsError,
-// UnsupportedMediaError (image_sequence.h) or std::runtime_error with one clear message (which
-// speaks of the job, never of command-line flags: each front end adds its own hint).
-// With `cache`, the pack is taken from it (and left in it); without, it is loaded for this job.
+// Runs the whole job; interpolate and inpaint requests whose method resolves to flow or blend go to
+// runFootageJob (footage_jobs.h), which needs no model. Throws JobCancelled, ModelNotFoundError,
+// OutputExistsError, UnsupportedMediaError (image_sequence.h) or std::runtime_error with one clear message
+// (which speaks of the job, never of command-line flags: each front end adds its own hint). With `cache`, the
+// pack is taken from it (and left in it); without, it is loaded for this job.
 DiffusionJobResult runDiffusionJob(
     const DiffusionJobRequest& request, const JobCallbacks& callbacks = {}, ModelCache* cache = nullptr);
 

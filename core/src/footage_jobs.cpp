@@ -1,0 +1,616 @@
+// The footage methods as jobs: frames streamed in from a video or a pattern, made one at a time by
+// the flow methods (footage/), streamed out through VideoWriter, and a sidecar that records the
+// method. OpenCV works on the frames here; nothing above core sees it.
+
+#include "kinora/core/footage_jobs.h"
+
+#include "footage/flow_inpainting.h"
+#include "footage/flow_interpolation.h"
+
+#include "kinora/core/clip_io.h"
+#include "kinora/core/image_sequence.h"
+#include "kinora/core/video_reader.h"
+#include "kinora/core/video_writer.h"
+#include "kinora/inference/sidecar.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QJsonDocument>
+
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <numeric>
+#include <optional>
+
+namespace kinora::core {
+
+namespace inf = kinora::inference;
+
+namespace {
+
+std::string utf8(const QString& text)
+{
+    return text.toStdString();
+}
+
+// QImage RGB888 <-> cv::Mat CV_8UC3 (RGB order); QImage rows are padded to 4 bytes.
+cv::Mat toMat(const QImage& image)
+{
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+    return cv::Mat(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar*>(rgb.constBits()),
+        static_cast<size_t>(rgb.bytesPerLine()))
+        .clone();
+}
+
+QImage toImage(const cv::Mat& mat)
+{
+    QImage image(mat.cols, mat.rows, QImage::Format_RGB888);
+    for (int y = 0; y < mat.rows; ++y)
+        std::memcpy(image.scanLine(y), mat.ptr(y), static_cast<size_t>(mat.cols) * 3);
+    return image;
+}
+
+cv::Mat maskToMat(const QImage& mask)
+{
+    const QImage gray = mask.convertToFormat(QImage::Format_Grayscale8);
+    return cv::Mat(gray.height(), gray.width(), CV_8UC1, const_cast<uchar*>(gray.constBits()),
+        static_cast<size_t>(gray.bytesPerLine()))
+        .clone();
+}
+
+// IN, one frame at a time: a video (decoded sequentially) or a pattern numbered from 0.
+class FrameStream {
+public:
+    explicit FrameStream(const QString& path, const JobCallbacks& callbacks)
+        : m_path(path)
+    {
+        if (isSequencePattern(path)) {
+            while (QFileInfo::exists(sequenceFramePath(path, static_cast<int>(m_count))))
+                ++m_count;
+            if (m_count == 0)
+                throw std::runtime_error(
+                    utf8(QStringLiteral("%1: no frame 0 (%2)").arg(path, sequenceFramePath(path, 0))));
+            const QImage first = readImage(sequenceFramePath(path, 0));
+            m_size = first.size();
+            return;
+        }
+        VideoReaderOptions options;
+        options.format = QImage::Format_RGB888;
+        options.applyRotation = true;
+        m_reader = VideoReader::open(path, options);
+        if (m_reader->info().vfr && callbacks.onWarning)
+            callbacks.onWarning(
+                QStringLiteral("%1 has a variable frame rate; its frames are taken as they come, at the "
+                               "average rate %2 fps")
+                    .arg(path, m_reader->info().fps.toString()));
+        m_meta = m_reader->clipMeta();
+        m_count = m_reader->frameCount();
+        m_size = m_reader->frameSize();
+        if (m_count < 1)
+            throw MediaError(utf8(QStringLiteral("%1: no frame decodes").arg(path)));
+    }
+
+    bool hasRate() const { return m_reader != nullptr; }
+    const ClipMeta& meta() const { return m_meta; }
+    int64_t frameCount() const { return m_count; }
+    QSize size() const { return m_size; }
+
+    bool next(QImage& frame)
+    {
+        if (m_reader)
+            return m_reader->next(frame);
+        if (m_next >= m_count)
+            return false;
+        frame = readImage(sequenceFramePath(m_path, static_cast<int>(m_next++)));
+        if (frame.size() != m_size)
+            throw std::runtime_error(utf8(QStringLiteral("%1: frame %2 is %3x%4, frame 0 %5x%6")
+                                              .arg(m_path)
+                                              .arg(m_next - 1)
+                                              .arg(frame.width())
+                                              .arg(frame.height())
+                                              .arg(m_size.width())
+                                              .arg(m_size.height())));
+        return true;
+    }
+
+private:
+    QString m_path;
+    std::unique_ptr<VideoReader> m_reader;
+    ClipMeta m_meta;
+    int64_t m_count = 0;
+    int64_t m_next = 0;
+    QSize m_size;
+};
+
+// MASK, one per frame: one image for every frame, a pattern (one mask per frame) or a video (luma
+// >= 128 is masked), resized to the clip (nearest) with one warning.
+class MaskStream {
+public:
+    MaskStream(const QString& path, int64_t frames, QSize size, const JobCallbacks& callbacks)
+        : m_path(path)
+        , m_size(size)
+        , m_warn(callbacks.onWarning)
+    {
+        if (isSequencePattern(path)) {
+            int64_t count = 0;
+            while (QFileInfo::exists(sequenceFramePath(path, static_cast<int>(count))))
+                ++count;
+            checkCount(count, frames);
+            m_pattern = true;
+        } else if (QImageReader(path).canRead()) {
+            m_single = fit(readMasks(path).front());
+        } else {
+            m_video = VideoReader::open(path, { QImage::Format_RGB888, true, {} });
+            checkCount(m_video->frameCount(), frames);
+        }
+    }
+
+    cv::Mat next()
+    {
+        if (!m_single.isNull())
+            return maskToMat(m_single);
+        if (m_pattern)
+            return maskToMat(fit(readMasks(sequenceFramePath(m_path, static_cast<int>(m_index++))).front()));
+        QImage frame;
+        if (!m_video->next(frame))
+            throw MediaError(utf8(QStringLiteral("%1: a mask frame does not decode").arg(m_path)));
+        return maskToMat(fit(binarizeMask(frame)));
+    }
+
+private:
+    void checkCount(int64_t masks, int64_t frames) const
+    {
+        if (masks == 1 || masks == frames)
+            return;
+        throw std::runtime_error(
+            utf8(QStringLiteral("MASK has %1 frames and IN %2: give one mask image for every frame, or "
+                                "one mask per frame")
+                     .arg(masks)
+                     .arg(frames)));
+    }
+
+    QImage fit(const QImage& mask)
+    {
+        if (mask.size() == m_size)
+            return mask;
+        if (!m_warned && m_warn)
+            m_warn(QStringLiteral("the mask is %1x%2 and the clip %3x%4: the mask is resized (nearest)")
+                       .arg(mask.width())
+                       .arg(mask.height())
+                       .arg(m_size.width())
+                       .arg(m_size.height()));
+        m_warned = true;
+        return mask.scaled(m_size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    }
+
+    QString m_path;
+    QSize m_size;
+    std::function<void(const QString&)> m_warn;
+    bool m_warned = false;
+    bool m_pattern = false;
+    int64_t m_index = 0;
+    QImage m_single;
+    std::unique_ptr<VideoReader> m_video;
+};
+
+// --- what sets frames apart ------------------------------------------------------------------
+
+// A small luma copy, to compare frames cheaply and independently of their size.
+cv::Mat thumbnail(const cv::Mat& rgb)
+{
+    cv::Mat gray, small;
+    cv::cvtColor(rgb, gray, cv::COLOR_RGB2GRAY);
+    const double scale = 96.0 / std::max(rgb.cols, rgb.rows);
+    cv::resize(gray, small, cv::Size(), std::min(1.0, scale), std::min(1.0, scale), cv::INTER_AREA);
+    return small;
+}
+
+// A duplicated frame repeats the previous one up to the codec's noise: the mean absolute luma
+// difference of the thumbnails under half a level, and no thumbnail pixel more than 6 levels off.
+bool isDuplicate(const cv::Mat& a, const cv::Mat& b)
+{
+    cv::Mat diff;
+    cv::absdiff(thumbnail(a), thumbnail(b), diff);
+    double maxDiff = 0;
+    cv::minMaxLoc(diff, nullptr, &maxDiff);
+    return cv::mean(diff)[0] < 0.5 && maxDiff <= 6;
+}
+
+// Bhattacharyya distance of the hue-saturation-value histograms (0 same, 1 disjoint).
+double histogramDistance(const cv::Mat& a, const cv::Mat& b)
+{
+    const auto histogram = [](const cv::Mat& rgb) {
+        cv::Mat small, hsv, hist;
+        const double scale = std::min(1.0, 160.0 / std::max(rgb.cols, rgb.rows));
+        cv::resize(rgb, small, cv::Size(), scale, scale, cv::INTER_AREA);
+        cv::cvtColor(small, hsv, cv::COLOR_RGB2HSV);
+        const int channels[] = { 0, 1, 2 };
+        const int bins[] = { 16, 8, 8 };
+        const float hue[] = { 0, 180 }, level[] = { 0, 256 };
+        const float* ranges[] = { hue, level, level };
+        cv::calcHist(&hsv, 1, channels, cv::Mat(), hist, 3, bins, ranges);
+        cv::normalize(hist, hist, 1, 0, cv::NORM_L1);
+        return hist;
+    };
+    return cv::compareHist(histogram(a), histogram(b), cv::HISTCMP_BHATTACHARYYA);
+}
+
+// A cut: no motion explains the change. Either the colours have little in common, or they differ
+// noticeably and the two-way flow agrees with itself on under a third of the picture.
+bool isSceneCut(const interp::FramePairFlow& pair)
+{
+    const double colours = histogramDistance(pair.frame0, pair.frame1);
+    if (colours > 0.6)
+        return true;
+    if (colours < 0.25)
+        return false;
+    cv::Mat consistent;
+    cv::compare(pair.conf0, 0.5, consistent, cv::CMP_GT);
+    return cv::countNonZero(consistent) < 0.33 * static_cast<double>(consistent.total());
+}
+
+// Frames of IN that are not repeats of the one before (a run of at most kMaxRepeats repeats is a
+// duplicated frame, re-timed away; a longer run is a hold and kept).
+constexpr int kMaxRepeats = 2;
+
+struct Key {
+    int64_t index = 0;
+    cv::Mat frame;
+};
+
+class KeyStream {
+public:
+    explicit KeyStream(FrameStream& frames)
+        : m_frames(frames)
+    {
+    }
+
+    // The next key frame; false at the end.
+    bool next(Key& key)
+    {
+        while (m_ready.empty() && !m_done)
+            pull();
+        if (m_ready.empty())
+            return false;
+        key = std::move(m_ready.front());
+        m_ready.pop_front();
+        return true;
+    }
+
+    const std::vector<int64_t>& droppedDuplicates() const { return m_dropped; }
+
+private:
+    void pull()
+    {
+        QImage image;
+        if (!m_frames.next(image)) {
+            m_done = true;
+            for (auto& held : m_repeats) // repeats at the very end: nothing to re-time them towards
+                m_ready.push_back(std::move(held));
+            m_repeats.clear();
+            return;
+        }
+        Key key { m_index++, toMat(image) };
+        if (m_last.empty() || !isDuplicate(m_last, key.frame)) {
+            for (const auto& dropped : m_repeats)
+                m_dropped.push_back(dropped.index);
+            m_repeats.clear();
+            m_last = key.frame;
+            m_ready.push_back(std::move(key));
+            return;
+        }
+        m_repeats.push_back(std::move(key));
+        if (static_cast<int>(m_repeats.size()) > kMaxRepeats) { // a hold: its frames are real
+            for (auto& held : m_repeats)
+                m_ready.push_back(std::move(held));
+            m_repeats.clear();
+        }
+    }
+
+    FrameStream& m_frames;
+    int64_t m_index = 0;
+    cv::Mat m_last;
+    std::deque<Key> m_ready;
+    std::vector<Key> m_repeats;
+    std::vector<int64_t> m_dropped;
+    bool m_done = false;
+};
+
+QString timeOf(int64_t frame, const Rational& rate)
+{
+    if (!rate.valid())
+        return QStringLiteral("frame %1").arg(frame);
+    return QStringLiteral("%1 s").arg(static_cast<double>(frame) / rate.value(), 0, 'f', 2);
+}
+
+EncodeSettings encodeSettings(const DiffusionJobRequest& r, const QString& output)
+{
+    EncodeSettings settings;
+    if (r.codec.empty()) {
+        settings.codec = codecForOutput(output);
+    } else {
+        const auto codec = codecFromName(QString::fromStdString(r.codec));
+        if (!codec)
+            throw std::runtime_error(
+                utf8(QStringLiteral("no codec named %1; the codecs are %2")
+                         .arg(QString::fromStdString(r.codec), codecNames().join(QStringLiteral(", ")))));
+        settings.codec = *codec;
+    }
+    settings.crf = r.crf;
+    settings.overwrite = r.overwrite;
+    return settings;
+}
+
+struct Made {
+    int64_t frames = 0;
+    QSize size;
+    Rational rate;
+    inf::SidecarJson extra = inf::SidecarJson::object();
+};
+
+Made interpolateFrames(const DiffusionJobRequest& r, FootageMethod method, const QString& output,
+    EncodeSettings settings, const JobCallbacks& cb)
+{
+    FrameStream frames(QString::fromStdString(r.input), cb);
+    if (frames.frameCount() < 2)
+        throw std::runtime_error("interpolation needs at least 2 frames");
+    const Rational inRate = frames.hasRate() ? frames.meta().fps : Rational {};
+    Retiming timing;
+    Rational outRate;
+    if (r.factor == 1 || r.factor < 0)
+        throw std::invalid_argument("the interpolation factor must be at least 2");
+    if (r.factor >= 2) {
+        timing = Retiming::byFactor(r.factor);
+        const Rational base = inRate.valid() ? inRate : ClipMeta {}.fps;
+        outRate = { base.num * r.factor, base.den };
+    } else if (r.fps > 0) {
+        if (!inRate.valid())
+            throw std::runtime_error(
+                "a target frame rate needs the input's frame rate, which an image sequence does not "
+                "carry; interpolate by a factor instead");
+        outRate = Rational::parse(QString::number(r.fps, 'g', 12));
+        timing = Retiming::toRate(inRate, outRate);
+    } else {
+        throw std::invalid_argument("interpolation needs a factor or a target frame rate");
+    }
+    const int64_t total = timing.outputFrames(frames.frameCount());
+    settings.meta = frames.meta();
+    settings.meta.fps = outRate;
+    settings.expectedFrames = total;
+    auto writer = VideoWriter::create(output, frames.size(), QImage::Format_RGB888, settings, cb.onWarning);
+
+    interp::FlowInterpOptions options;
+    options.channelOrder = interp::ChannelOrder::RGB;
+    KeyStream keys(frames);
+    Key a, b;
+    if (!keys.next(a))
+        throw std::runtime_error("interpolation needs at least 2 frames");
+    bool hasB = keys.next(b);
+    std::optional<interp::FramePairFlow> pair;
+    bool cut = false;
+    std::vector<int64_t> cuts;
+    const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
+    for (int64_t j = 0; j < total; ++j) {
+        if (cancelled())
+            throw JobCancelled();
+        const RetimePosition at = timing.position(j);
+        // Move the pair forward until b is past the position (or the clip ends).
+        while (hasB && b.index <= at.frame) {
+            a = std::move(b);
+            hasB = keys.next(b);
+            pair.reset();
+        }
+        cv::Mat made;
+        const bool onKey = at.frame == a.index && at.numerator == 0;
+        if (onKey || !hasB) {
+            made = a.frame;
+        } else {
+            // Position within the key pair (b may be more than one frame on, past duplicates).
+            const double s = static_cast<double>(at.frame - a.index) + at.t();
+            const double t = s / static_cast<double>(b.index - a.index);
+            if (method == FootageMethod::Blend) {
+                cv::addWeighted(a.frame, 1 - t, b.frame, t, 0, made);
+            } else {
+                if (!pair) {
+                    pair = interp::computePairFlow(a.frame, b.frame, options);
+                    cut = isSceneCut(*pair);
+                    if (cut) {
+                        cuts.push_back(b.index);
+                        if (cb.onWarning)
+                            cb.onWarning(QStringLiteral("scene cut between frames %1 and %2 (at %3): not "
+                                                        "interpolated across it, the nearer frame repeated")
+                                             .arg(a.index)
+                                             .arg(b.index)
+                                             .arg(timeOf(b.index, inRate)));
+                    }
+                }
+                made = cut ? (t < 0.5 ? a.frame : b.frame) : interp::synthesize(*pair, t);
+            }
+        }
+        writer->write(toImage(made));
+        if (cb.onProgress)
+            cb.onProgress({ static_cast<int>(j + 1), static_cast<int>(total), 0, 1 });
+    }
+    if (cancelled())
+        throw JobCancelled();
+    const auto& dropped = keys.droppedDuplicates();
+    if (!dropped.empty() && cb.onWarning)
+        cb.onWarning(QStringLiteral("%1 duplicated frame(s) in IN (the first at frame %2): re-timed, the "
+                                    "motion spread over the frames around them")
+                         .arg(dropped.size())
+                         .arg(dropped.front()));
+    writer->finish();
+    Made out { total, frames.size(), outRate };
+    out.extra["scene_cuts"] = cuts;
+    out.extra["duplicated_frames"] = dropped;
+    return out;
+}
+
+Made inpaintFrames(
+    const DiffusionJobRequest& r, const QString& output, EncodeSettings settings, const JobCallbacks& cb)
+{
+    FrameStream frames(QString::fromStdString(r.input), cb);
+    MaskStream masks(QString::fromStdString(r.mask), frames.frameCount(), frames.size(), cb);
+    if (r.dilate < 0)
+        throw std::invalid_argument("the mask dilation must not be negative");
+    settings.meta = frames.meta();
+    if (!frames.hasRate() && r.fps > 0) // an image sequence at the rate the request names
+        settings.meta.fps = Rational::parse(QString::number(r.fps, 'g', 12));
+    settings.expectedFrames = frames.frameCount();
+    auto writer = VideoWriter::create(output, frames.size(), QImage::Format_RGB888, settings, cb.onWarning);
+    inpaint::FlowInpaintOptions options;
+    options.maskDilation = r.dilate;
+    inpaint::FlowVideoInpainter inpainter(options);
+    const int64_t total = frames.frameCount();
+    int64_t written = 0;
+    const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
+    const auto drain = [&] {
+        cv::Mat made;
+        while (inpainter.pop(made)) {
+            cv::cvtColor(made, made, cv::COLOR_BGR2RGB);
+            writer->write(toImage(made));
+            ++written;
+            if (cb.onProgress)
+                cb.onProgress({ static_cast<int>(written), static_cast<int>(total), 0, 1 });
+        }
+    };
+    QImage image;
+    while (frames.next(image)) {
+        if (cancelled())
+            throw JobCancelled();
+        cv::Mat bgr;
+        cv::cvtColor(toMat(image), bgr, cv::COLOR_RGB2BGR);
+        inpainter.push(bgr, masks.next());
+        drain();
+    }
+    inpainter.finish();
+    drain();
+    if (cancelled())
+        throw JobCancelled();
+    writer->finish();
+    Made out { written, frames.size(), settings.meta.fps };
+    out.extra["mask_dilation"] = r.dilate;
+    return out;
+}
+
+} // namespace
+
+const char* methodName(FootageMethod method)
+{
+    switch (method) {
+    case FootageMethod::Diffusion:
+        return "diffusion";
+    case FootageMethod::Flow:
+        return "flow";
+    case FootageMethod::Blend:
+        return "blend";
+    }
+    return "diffusion";
+}
+
+FootageMethod resolveMethod(const DiffusionJobRequest& r)
+{
+    const bool footage = r.task == DiffusionTask::Interpolate || r.task == DiffusionTask::Inpaint;
+    if (r.method.empty() || r.method == "auto")
+        return footage ? FootageMethod::Flow : FootageMethod::Diffusion;
+    if (r.method == "diffusion")
+        return FootageMethod::Diffusion;
+    if (r.method == "flow" && footage)
+        return FootageMethod::Flow;
+    if (r.method == "blend" && r.task == DiffusionTask::Interpolate)
+        return FootageMethod::Blend;
+    throw std::invalid_argument("the method \"" + r.method + "\" does not " + taskName(r.task)
+        + " (interpolate: auto, flow, blend or diffusion; inpaint: auto, flow or diffusion)");
+}
+
+Retiming Retiming::byFactor(int factor)
+{
+    Retiming t;
+    t.m_step = 1;
+    t.m_per = factor;
+    return t;
+}
+
+Retiming Retiming::toRate(Rational input, Rational output)
+{
+    // Input frames per output frame: (in.num / in.den) / (out.num / out.den), reduced.
+    int64_t step = static_cast<int64_t>(input.num) * output.den;
+    int64_t per = static_cast<int64_t>(input.den) * output.num;
+    const int64_t g = std::gcd(step, per);
+    Retiming t;
+    t.m_step = step / g;
+    t.m_per = per / g;
+    return t;
+}
+
+int64_t Retiming::outputFrames(int64_t inputFrames) const
+{
+    // The last output frame at or before the last input frame.
+    return (inputFrames - 1) * m_per / m_step + 1;
+}
+
+RetimePosition Retiming::position(int64_t j) const
+{
+    const int64_t numerator = j * m_step;
+    return { numerator / m_per, numerator % m_per, m_per };
+}
+
+DiffusionJobResult runFootageJob(const DiffusionJobRequest& r, const JobCallbacks& cb)
+{
+    const FootageMethod method = resolveMethod(r);
+    if (method == FootageMethod::Diffusion)
+        throw std::invalid_argument("runFootageJob runs the flow and blend methods only");
+    const QString output = QString::fromStdString(r.output);
+    EncodeSettings settings = encodeSettings(r, output);
+    if (!r.overwrite && outputExists(output))
+        throw OutputExistsError(r.output + " exists");
+    const Made made = r.task == DiffusionTask::Interpolate
+        ? interpolateFrames(r, method, output, settings, cb)
+        : inpaintFrames(r, output, settings, cb);
+
+    inf::SidecarRequest q;
+    q.task = taskName(r.task);
+    q.input = r.input;
+    q.mask = r.mask;
+    q.output = r.output;
+    if (r.task == DiffusionTask::Interpolate && r.factor >= 2)
+        q.factor = r.factor;
+    q.outputFrames = static_cast<int>(made.frames);
+    q.outputWidth = made.size.width();
+    q.outputHeight = made.size.height();
+    q.width = made.size.width();
+    q.height = made.size.height();
+    q.fps = made.rate.value();
+    auto request = inf::sidecarRequestJson(q);
+    // No model ran: the diffusion settings mean nothing here.
+    for (const char* key : { "prompt", "negative_prompt", "frames", "width", "height", "steps", "guidance",
+             "sampler", "seed", "windows", "window_frames", "overlap_frames" })
+        request.erase(key);
+    request["method"] = methodName(method);
+    for (const auto& [key, value] : made.extra.items())
+        request[key] = value;
+    const auto sidecar = inf::sidecarJson(request, nullptr, "cpu", "uint8");
+    DiffusionJobResult out;
+    out.output = output;
+    out.sidecar = sidecarPath(output);
+    try {
+        inf::writeSidecar(QFile::encodeName(out.sidecar).toStdString(), sidecar);
+    } catch (...) { // frames without the sidecar that describes them are not a finished job
+        removeOutput(output);
+        throw;
+    }
+    out.sidecarJson = QJsonDocument::fromJson(QByteArray::fromStdString(sidecar.dump())).object();
+    out.frames = static_cast<int>(made.frames);
+    out.width = made.size.width();
+    out.height = made.size.height();
+    out.fps = made.rate.value();
+    out.device = QStringLiteral("cpu");
+    out.method = QString::fromLatin1(methodName(method));
+    return out;
+}
+
+} // namespace kinora::core
