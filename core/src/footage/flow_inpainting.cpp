@@ -211,10 +211,12 @@ inline bool inside(const cv::Mat& m, float x, float y)
 }
 
 // Replaces `field` inside `hole` by the membrane interpolation of its surroundings.
-void fillHole(cv::Mat& field, const cv::Mat& hole)
+void fillHole(cv::Mat& field, const cv::Mat& hole, const cv::Mat& keep = cv::Mat())
 {
     cv::Mat labels(field.size(), CV_8UC1, cv::Scalar(membrane::kFixed));
     labels.setTo(membrane::kSolve, hole);
+    if (!keep.empty())
+        labels.setTo(membrane::kFixed, keep);
     membrane::solve(field, labels);
 }
 
@@ -248,6 +250,7 @@ struct FlowVideoInpainter::Impl {
         cv::Mat flowHole; // hole grown by flowHoleDilation at flow resolution
         cv::Mat forward; // flow this -> next frame on this frame's grid (completed), CV_32FC2
         cv::Mat backward; // flow next -> this frame on the next frame's grid (completed), CV_32FC2
+        cv::Mat rawForward, rawBackward; // the estimator's flows before completion (kept briefly)
     };
 
     FlowInpaintOptions opt;
@@ -330,13 +333,103 @@ struct FlowVideoInpainter::Impl {
             return g8;
         };
         const cv::Mat ga = prefill(a), gb = prefill(b);
-        dis->calc(ga, gb, a.forward);
-        dis->calc(gb, ga, a.backward);
+        dis->calc(ga, gb, a.rawForward);
+        dis->calc(gb, ga, a.rawBackward);
         // DIS saw only pre-fill inside either hole, so the flow there is discarded in both
         // directions (or only in each flow's own frame's hole, if so configured).
         const cv::Mat both = a.flowHole | b.flowHole;
-        fillHole(a.forward, opt.discardBothHoles ? both : a.flowHole);
+        Frame* prev = window.size() >= 3 ? &window[window.size() - 3] : nullptr; // frame before a
+        const bool usePrior = opt.temporalFlowPrior && prev && !prev->rawBackward.empty();
+        a.backward = a.rawBackward.clone();
         fillHole(a.backward, opt.discardBothHoles ? both : b.flowHole);
+        if (usePrior) {
+            // Now that a -> b is measured, redo prev's backward flow (on a's grid): visible in a and b,
+            // hidden in prev: f(a->prev) = -f(a->b).
+            cv::Mat pm = prev->flowHole & ~(a.flowHole | b.flowHole);
+            pm &= consistentMask(a.rawForward, a.backward);
+            cv::Mat field = prev->rawBackward.clone();
+            cv::Mat neg = -a.rawForward;
+            neg.copyTo(field, pm);
+            fillHole(field, opt.discardBothHoles ? (prev->flowHole | a.flowHole) : prev->flowHole, pm);
+            prev->backward = field;
+        }
+        a.forward = a.rawForward.clone();
+        const cv::Mat discard = opt.discardBothHoles ? both : a.flowHole;
+        cv::Mat priorMask;
+        if (usePrior) {
+            // Visible in a and in the frame before, hidden in b: constant velocity, f(a->b) = -f(a->prev).
+            priorMask = b.flowHole & ~(a.flowHole | prev->flowHole);
+            priorMask &= consistentMask(prev->rawBackward, prev->forward);
+            cv::Mat neg = -prev->rawBackward;
+            neg.copyTo(a.forward, priorMask);
+        }
+        fillHole(a.forward, discard, priorMask);
+        if (usePrior && opt.flowCarryWeight > 0) {
+            // Hidden in a: the scene point keeps the velocity it had one frame earlier (the previous
+            // completed flow, transported along the flow), blended with the interpolation.
+            const float w = std::clamp(opt.flowCarryWeight, 0.0f, 1.0f);
+            for (int y = 0; y < a.forward.rows; ++y) {
+                const std::uint8_t* d = discard.ptr<std::uint8_t>(y);
+                const std::uint8_t* pr = priorMask.ptr<std::uint8_t>(y);
+                const std::uint8_t* ha = a.flowHole.ptr<std::uint8_t>(y);
+                cv::Vec2f* f = a.forward.ptr<cv::Vec2f>(y);
+                const cv::Vec2f* bk = prev->backward.ptr<cv::Vec2f>(y);
+                for (int x = 0; x < a.forward.cols; ++x) {
+                    if (!d[x] || pr[x] || !ha[x])
+                        continue;
+                    const float qx = x + bk[x][0], qy = y + bk[x][1];
+                    if (!inside(a.forward, qx, qy))
+                        continue;
+                    f[x] = f[x] * (1 - w) + sample2(prev->forward, qx, qy) * w;
+                }
+            }
+            if (opt.symmetricFlowCarry) {
+                // The same backwards in time: hidden in a, the flow a -> prev is the flow b -> a at
+                // the scene point's position in b.
+                cv::Mat nb = prev->backward.clone();
+                for (int y = 0; y < a.forward.rows; ++y) {
+                    const std::uint8_t* ha = a.flowHole.ptr<std::uint8_t>(y);
+                    const cv::Vec2f* f = a.forward.ptr<cv::Vec2f>(y);
+                    cv::Vec2f* bk = nb.ptr<cv::Vec2f>(y);
+                    for (int x = 0; x < a.forward.cols; ++x) {
+                        if (!ha[x])
+                            continue;
+                        const float qx = x + f[x][0], qy = y + f[x][1];
+                        if (!inside(a.forward, qx, qy))
+                            continue;
+                        bk[x] = bk[x] * (1 - w) + sample2(a.backward, qx, qy) * w;
+                    }
+                }
+                prev->backward = nb;
+            }
+        }
+        if (prev)
+            prev->rawBackward.release();
+        if (!opt.temporalFlowPrior)
+            a.rawBackward.release();
+        a.rawForward.release();
+    }
+
+    // Pixels of `flow`'s grid whose vector passes the forward-backward check against `back` (on the
+    // target grid).
+    cv::Mat consistentMask(const cv::Mat& flow, const cv::Mat& back) const
+    {
+        cv::Mat ok(flow.size(), CV_8UC1, cv::Scalar(0));
+        for (int y = 0; y < flow.rows; ++y) {
+            const cv::Vec2f* f = flow.ptr<cv::Vec2f>(y);
+            std::uint8_t* o = ok.ptr<std::uint8_t>(y);
+            for (int x = 0; x < flow.cols; ++x) {
+                const float qx = x + f[x][0], qy = y + f[x][1];
+                if (!inside(back, qx, qy))
+                    continue;
+                const cv::Vec2f b = sample2(back, qx, qy);
+                // at flow resolution: the tolerance is scaled with it
+                const float s = float(opt.flowScale);
+                if (consistencyRatio(f[x], b, opt.consistencyAbs * s, opt.consistencyRel) <= 1.0f)
+                    o[x] = 255;
+            }
+        }
+        return ok;
     }
 
     void produceReady()
@@ -440,7 +533,12 @@ struct FlowVideoInpainter::Impl {
         sources.setTo(std::uint8_t(PixelSource::Propagated), resolved & hole);
 
         // 2. What no frame saw: the previous output carried along the flow (temporally stable).
-        if (opt.carryPrevious && !previousOut.empty() && t - 1 >= firstIndex) {
+        const float carryW = std::clamp(opt.carryWeight, 0.0f, 1.0f);
+        const bool pureCarry = carryW >= 1.0f;
+        cv::Mat carried, carriedMask(hole.size(), CV_8UC1, cv::Scalar(0));
+        if (!pureCarry)
+            carried = cv::Mat(hole.size(), CV_32FC3, cv::Scalar::all(0));
+        if (carryW > 0 && opt.carryPrevious && !previousOut.empty() && t - 1 >= firstIndex) {
             const Frame& prev = at(t - 1);
             const float s = float(opt.flowScale);
             for (const cv::Point& p : pixels) {
@@ -451,10 +549,15 @@ struct FlowVideoInpainter::Impl {
                 if (!inside(hole, qx, qy))
                     continue;
                 const cv::Vec2f f = sample2(prev.forward, qx * s, qy * s) / s;
-                if (consistencyRatio(b, f, opt.consistencyAbs, opt.consistencyRel) > 1.0f)
+                if (consistencyRatio(b, f, opt.consistencyAbs, opt.consistencyRel) > opt.carryTolerance)
                     continue;
-                fill.at<cv::Vec3f>(p) = sample3(previousOut, qx, qy);
-                resolved.at<std::uint8_t>(p) = 255;
+                if (pureCarry) {
+                    fill.at<cv::Vec3f>(p) = sample3(previousOut, qx, qy);
+                    resolved.at<std::uint8_t>(p) = 255;
+                } else {
+                    carried.at<cv::Vec3f>(p) = sample3(previousOut, qx, qy);
+                    carriedMask.at<std::uint8_t>(p) = 255;
+                }
                 sources.at<std::uint8_t>(p) = std::uint8_t(PixelSource::Carried);
             }
         }
@@ -472,7 +575,7 @@ struct FlowVideoInpainter::Impl {
         fill.convertTo(fill8, CV_8UC3); // rounds and saturates
         fill8.copyTo(composed, resolved & hole);
         const cv::Mat unresolved = hole & ~resolved;
-        sources.setTo(std::uint8_t(PixelSource::Spatial), unresolved);
+        sources.setTo(std::uint8_t(PixelSource::Spatial), unresolved & ~carriedMask);
         if (cv::countNonZero(unresolved)) {
             cv::Mat painted, smooth;
             if (opt.spatialFill != SpatialFill::Membrane)
@@ -484,6 +587,15 @@ struct FlowVideoInpainter::Impl {
             if (opt.spatialFill == SpatialFill::Blend) {
                 painted.convertTo(painted, CV_32FC3);
                 cv::addWeighted(painted, 0.5, smooth, 0.5, 0.0, smooth);
+            }
+            if (!pureCarry && cv::countNonZero(carriedMask)) {
+                // Carried pixels: a recursive temporal filter of the spatial fill, so their errors
+                // fade instead of being carried on indefinitely.
+                if (smooth.empty())
+                    painted.convertTo(smooth, CV_32FC3);
+                cv::Mat mixed;
+                cv::addWeighted(carried, carryW, smooth, 1.0 - carryW, 0.0, mixed);
+                mixed.copyTo(smooth, carriedMask);
             }
             if (!smooth.empty())
                 smooth.convertTo(painted, CV_8UC3);
