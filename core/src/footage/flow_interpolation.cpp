@@ -4,14 +4,39 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
 
+#include <opencv2/core/utility.hpp>
+
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 namespace kinora::core::interp {
 namespace {
+
+#ifdef FLOW_INTERP_PROFILE
+struct ProfileScope {
+    const char* name;
+    std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+    explicit ProfileScope(const char* n)
+        : name(n)
+    {
+    }
+    ~ProfileScope()
+    {
+        std::fprintf(stderr, "[prof] %-14s %7.1f ms\n", name,
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+};
+#define PROFILE(n) ProfileScope profileScope_##__LINE__(n)
+#else
+#define PROFILE(n) ((void)0)
+#endif
 
 // Smallest frame side for which flow is estimated (DIS needs patches and a pyramid).
 constexpr int kMinFlowSize = 16;
@@ -92,23 +117,25 @@ cv::Mat consistency(const cv::Mat& forward, const cv::Mat& backward, const FlowI
     const int w = forward.cols, h = forward.rows;
     const double absTol = o.consistencyAbsolute * diagonalSq(forward.size());
     cv::Mat conf(forward.size(), CV_32F);
-    for (int y = 0; y < h; ++y) {
-        const auto* f = forward.ptr<cv::Vec2f>(y);
-        auto* c = conf.ptr<float>(y);
-        for (int x = 0; x < w; ++x) {
-            const float tx = x + f[x][0], ty = y + f[x][1];
-            if (!insideFrame(tx, ty, w, h)) {
-                // The pixel leaves the view: it cannot be checked, treat it as neutral.
-                c[x] = 0.5f;
-                continue;
+    cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const auto* f = forward.ptr<cv::Vec2f>(y);
+            auto* c = conf.ptr<float>(y);
+            for (int x = 0; x < w; ++x) {
+                const float tx = x + f[x][0], ty = y + f[x][1];
+                if (!insideFrame(tx, ty, w, h)) {
+                    // The pixel leaves the view: it cannot be checked, treat it as neutral.
+                    c[x] = 0.5f;
+                    continue;
+                }
+                const cv::Vec2f b = sampleFlow(backward, tx, ty);
+                const cv::Vec2f s = f[x] + b;
+                const double err = double(s.dot(s));
+                const double tol = o.consistencyRelative * (f[x].dot(f[x]) + b.dot(b)) + absTol;
+                c[x] = float(std::max(std::exp(-err / tol), o.confidenceFloor));
             }
-            const cv::Vec2f b = sampleFlow(backward, tx, ty);
-            const cv::Vec2f s = f[x] + b;
-            const double err = double(s.dot(s));
-            const double tol = o.consistencyRelative * (f[x].dot(f[x]) + b.dot(b)) + absTol;
-            c[x] = float(std::max(std::exp(-err / tol), o.confidenceFloor));
         }
-    }
+    });
     return conf;
 }
 
@@ -171,27 +198,35 @@ cv::Mat normaliseAndFill(const cv::Mat& acc, const cv::Mat& wsum)
 }
 
 // Motion field at time t: the 0->1 displacement of the trajectory through each pixel.
-cv::Mat motionAtTime(const FramePairFlow& p, float t)
+cv::Mat motionAtTime(const cv::Mat& flow01, const cv::Mat& flow10, const cv::Mat& conf0, const cv::Mat& conf1,
+    const FlowInterpOptions& o, float t)
 {
-    const int w = p.flow01.cols, h = p.flow01.rows;
-    const FlowInterpOptions& o = p.options;
-    cv::Mat acc0(p.flow01.size(), CV_32FC2, cv::Scalar::all(0)), acc1 = acc0.clone();
-    cv::Mat wsum0(p.flow01.size(), CV_32F, cv::Scalar::all(0)), wsum1 = wsum0.clone();
+    const int w = flow01.cols, h = flow01.rows;
+    cv::Mat acc[2] = { cv::Mat(flow01.size(), CV_32FC2, cv::Scalar::all(0)),
+        cv::Mat(flow01.size(), CV_32FC2, cv::Scalar::all(0)) };
+    cv::Mat wsum[2] = { cv::Mat(flow01.size(), CV_32F, cv::Scalar::all(0)),
+        cv::Mat(flow01.size(), CV_32F, cv::Scalar::all(0)) };
     // A trajectory is extrapolated less from the nearer frame, so that frame's estimate counts more.
-    const float w0 = 1.0f - t, w1 = t;
-    for (int y = 0; y < h; ++y) {
-        const auto* f = p.flow01.ptr<cv::Vec2f>(y);
-        const auto* c = p.conf0.ptr<float>(y);
-        for (int x = 0; x < w; ++x)
-            splat(acc0, wsum0, x + t * f[x][0], y + t * f[x][1], f[x], w0 * c[x]);
-    }
-    for (int y = 0; y < h; ++y) {
-        const auto* b = p.flow10.ptr<cv::Vec2f>(y);
-        const auto* c = p.conf1.ptr<float>(y);
-        for (int x = 0; x < w; ++x)
-            splat(acc1, wsum1, x + (1 - t) * b[x][0], y + (1 - t) * b[x][1], -b[x], w1 * c[x]);
-    }
-    cv::Mat motion = normaliseAndFill(acc0 + acc1, wsum0 + wsum1);
+    // The two frames splat into separate accumulators (in parallel).
+    cv::parallel_for_(
+        cv::Range(0, 2),
+        [&](const cv::Range& r) {
+            for (int k = r.start; k < r.end; ++k) {
+                const cv::Mat& fl = k == 0 ? flow01 : flow10;
+                const cv::Mat& cf = k == 0 ? conf0 : conf1;
+                const float tt = k == 0 ? t : 1 - t; // extrapolation distance
+                const float sign = k == 0 ? 1.0f : -1.0f; // splatted value is the 0->1 motion
+                const float wk = k == 0 ? 1 - t : t;
+                for (int y = 0; y < h; ++y) {
+                    const auto* f = fl.ptr<cv::Vec2f>(y);
+                    const auto* c = cf.ptr<float>(y);
+                    for (int x = 0; x < w; ++x)
+                        splat(acc[k], wsum[k], x + tt * f[x][0], y + tt * f[x][1], f[x] * sign, wk * c[x]);
+                }
+            }
+        },
+        2);
+    cv::Mat motion = normaliseAndFill(acc[0] + acc[1], wsum[0] + wsum[1]);
 
     const int k = o.motionMedian;
     if (k >= 3) {
@@ -204,7 +239,10 @@ cv::Mat motionAtTime(const FramePairFlow& p, float t)
     return motion;
 }
 
-// Integer-offset block matching on downscaled luma: returns a full-resolution CV_32FC2 flow.
+// Integer-offset block matching on downscaled luma: returns a CV_32FC2 flow at g0's size.
+// Exhaustive search, 5x5 SAD blocks (box sum with replicated border), a small penalty on the
+// offset length; ties keep the offset that comes first in raster order (dy, then dx), so the
+// result does not depend on the number of threads.
 cv::Mat blockMatchFlow(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptions& o)
 {
     const double longer = std::max(g0.cols, g0.rows);
@@ -219,25 +257,80 @@ cv::Mat blockMatchFlow(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOpt
     cv::Mat padded;
     cv::copyMakeBorder(b, padded, radius, radius, radius, radius, cv::BORDER_REPLICATE);
 
-    // 5x5 blocks at the working scale, sum of absolute differences in 16 bits (max 25 * 255).
-    // A small penalty on the offset length (0.05 grey level per pixel of offset, per block pixel)
-    // breaks ties in flat areas towards small motion.
-    const cv::Size block(5, 5);
-    const double penaltyPerPixel = 0.05 * block.area();
-    cv::Mat best(ws, CV_16U, cv::Scalar::all(std::numeric_limits<uint16_t>::max()));
-    cv::Mat bestX(ws, CV_32F, cv::Scalar::all(0)), bestY(ws, CV_32F, cv::Scalar::all(0));
-    cv::Mat diff, cost, mask;
-    for (int dy = -radius; dy <= radius; ++dy) {
-        for (int dx = -radius; dx <= radius; ++dx) {
-            const cv::Mat shifted = padded(cv::Rect(radius + dx, radius + dy, ws.width, ws.height));
-            cv::absdiff(a, shifted, diff);
-            cv::boxFilter(diff, cost, CV_16U, block, cv::Point(-1, -1), false, cv::BORDER_REPLICATE);
-            cv::add(cost,
-                cv::Scalar::all(std::lround(penaltyPerPixel * std::sqrt(double(dx * dx + dy * dy)))), cost);
-            cv::compare(cost, best, mask, cv::CMP_LT);
-            cost.copyTo(best, mask);
-            bestX.setTo(float(dx * scale), mask);
-            bestY.setTo(float(dy * scale), mask);
+    constexpr int kB = 2; // block half size (5x5)
+    const double penaltyPerPixel = 0.05 * (2 * kB + 1) * (2 * kB + 1);
+    const int W = ws.width, H = ws.height, side = 2 * radius + 1;
+    const int nPix = W * H;
+    // Global best (cost, offset index), merged from the per-stripe results.
+    std::vector<uint16_t> best(nPix, std::numeric_limits<uint16_t>::max());
+    std::vector<int32_t> bestIdx(nPix, std::numeric_limits<int32_t>::max());
+    std::mutex mergeMutex;
+
+    cv::parallel_for_(cv::Range(0, side), [&](const cv::Range& dyRange) {
+        std::vector<uint16_t> lBest(nPix, std::numeric_limits<uint16_t>::max());
+        std::vector<int32_t> lIdx(nPix, std::numeric_limits<int32_t>::max());
+        const int PW = W + 2 * kB, PH = H + 2 * kB;
+        std::vector<uint16_t> diff(size_t(PW) * PH), vsum(size_t(PW) * H);
+        for (int iy = dyRange.start; iy < dyRange.end; ++iy) {
+            const int dy = iy - radius;
+            for (int dx = -radius; dx <= radius; ++dx) {
+                const int idx = iy * side + (dx + radius);
+                const uint16_t pen
+                    = uint16_t(std::lround(penaltyPerPixel * std::sqrt(double(dx * dx + dy * dy))));
+                // |a - shifted b| with a kB-pixel replicated border.
+                for (int y = 0; y < H; ++y) {
+                    const uint8_t* pa = a.ptr<uint8_t>(y);
+                    const uint8_t* pb = padded.ptr<uint8_t>(y + radius + dy) + radius + dx;
+                    uint16_t* d = diff.data() + size_t(y + kB) * PW + kB;
+                    for (int x = 0; x < W; ++x)
+                        d[x] = uint16_t(std::abs(int(pa[x]) - int(pb[x])));
+                    for (int k = 1; k <= kB; ++k) {
+                        d[-k] = d[0];
+                        d[W - 1 + k] = d[W - 1];
+                    }
+                }
+                for (int k = 1; k <= kB; ++k) {
+                    std::copy_n(diff.data() + size_t(kB) * PW, PW, diff.data() + size_t(kB - k) * PW);
+                    std::copy_n(
+                        diff.data() + size_t(kB + H - 1) * PW, PW, diff.data() + size_t(kB + H - 1 + k) * PW);
+                }
+                // Vertical then horizontal 5-tap sums.
+                for (int y = 0; y < H; ++y) {
+                    uint16_t* v = vsum.data() + size_t(y) * PW;
+                    const uint16_t* d0 = diff.data() + size_t(y) * PW;
+                    for (int x = 0; x < PW; ++x)
+                        v[x]
+                            = uint16_t(d0[x] + d0[x + PW] + d0[x + 2 * PW] + d0[x + 3 * PW] + d0[x + 4 * PW]);
+                }
+                for (int y = 0; y < H; ++y) {
+                    const uint16_t* v = vsum.data() + size_t(y) * PW;
+                    uint16_t* lb = lBest.data() + size_t(y) * W;
+                    int32_t* li = lIdx.data() + size_t(y) * W;
+                    for (int x = 0; x < W; ++x) {
+                        const uint16_t c = uint16_t(v[x] + v[x + 1] + v[x + 2] + v[x + 3] + v[x + 4] + pen);
+                        const bool better = c < lb[x];
+                        lb[x] = better ? c : lb[x];
+                        li[x] = better ? idx : li[x];
+                    }
+                }
+            }
+        }
+        std::lock_guard<std::mutex> lock(mergeMutex);
+        for (int i = 0; i < nPix; ++i)
+            if (lBest[i] < best[i] || (lBest[i] == best[i] && lIdx[i] < bestIdx[i])) {
+                best[i] = lBest[i];
+                bestIdx[i] = lIdx[i];
+            }
+    });
+
+    cv::Mat bestX(ws, CV_32F), bestY(ws, CV_32F);
+    for (int y = 0; y < H; ++y) {
+        float* px = bestX.ptr<float>(y);
+        float* py = bestY.ptr<float>(y);
+        for (int x = 0; x < W; ++x) {
+            const int idx = bestIdx[size_t(y) * W + x];
+            px[x] = float((idx % side - radius) * scale);
+            py[x] = float((idx / side - radius) * scale);
         }
     }
     // A 3x3 median removes isolated false matches; bilinear upsampling avoids block edges.
@@ -277,7 +370,11 @@ cv::Mat matchingCost(const cv::Mat& f0, const cv::Mat& f1, const cv::Mat& flow, 
 void fuseWithBlockMatching(const cv::Mat& f0, const cv::Mat& f1, const cv::Mat& g0, const cv::Mat& g1,
     const cv::Mat& conf, const FlowInterpOptions& o, cv::Mat& flow)
 {
-    const cv::Mat bm = blockMatchFlow(g0, g1, o);
+    cv::Mat bm;
+    {
+        PROFILE("bm search");
+        bm = blockMatchFlow(g0, g1, o);
+    }
     const int window = 2 * std::max(2, int(std::lround(0.006 * std::sqrt(diagonalSq(g0.size()))))) + 1;
     const cv::Mat costDis = matchingCost(f0, f1, flow, window);
     const cv::Mat costBm = matchingCost(f0, f1, bm, window);
@@ -286,10 +383,34 @@ void fuseWithBlockMatching(const cv::Mat& f0, const cv::Mat& f1, const cv::Mat& 
     cv::compare(conf, 0.5, failed, cv::CMP_LT);
     bm.copyTo(flow, better & failed);
     if (o.fusedRefineIterations > 0) {
+        PROFILE("fused refine");
         auto refine = cv::VariationalRefinement::create();
         refine->setFixedPointIterations(o.fusedRefineIterations);
         refine->calc(g0, g1, flow);
     }
+}
+
+// Size of the working copy: at most maxPixels pixels, same aspect ratio.
+cv::Size workingSize(const cv::Size& full, int maxPixels)
+{
+    const double area = double(full.width) * full.height;
+    if (maxPixels <= 0 || area <= maxPixels)
+        return full;
+    const double s = std::sqrt(maxPixels / area);
+    return { std::max(kMinFlowSize, int(std::lround(full.width * s))),
+        std::max(kMinFlowSize, int(std::lround(full.height * s))) };
+}
+
+// Resizes a displacement field to `size`, scaling the vectors with it.
+cv::Mat resizeFlow(const cv::Mat& flow, const cv::Size& size)
+{
+    if (flow.size() == size)
+        return flow;
+    cv::Mat out;
+    cv::resize(flow, out, size, 0, 0, cv::INTER_LINEAR);
+    const float sx = float(size.width) / flow.cols, sy = float(size.height) / flow.rows;
+    out = out.mul(cv::Scalar(sx, sy));
+    return out;
 }
 
 } // namespace
@@ -304,26 +425,58 @@ FramePairFlow computePairFlow(const cv::Mat& frame0, const cv::Mat& frame1, cons
     pair.frame1 = frame1;
     pair.options = options;
 
-    const cv::Mat g0 = toLuma(frame0, options.channelOrder);
-    const cv::Mat g1 = toLuma(frame1, options.channelOrder);
-    auto dis = makeFlowEstimator(options);
     if (std::min(frame0.cols, frame0.rows) < kMinFlowSize) {
         // Too small for patch-based flow: zero motion, i.e. synthesize() degrades to a time blend.
         pair.flow01 = cv::Mat(frame0.size(), CV_32FC2, cv::Scalar::all(0));
         pair.flow10 = pair.flow01.clone();
-    } else {
-        dis->calc(g0, g1, pair.flow01);
-        dis->calc(g1, g0, pair.flow10);
-    }
-    if (options.matchSearchRadius > 0 && std::min(frame0.cols, frame0.rows) >= kMinFlowSize) {
-        const cv::Mat c0 = consistency(pair.flow01, pair.flow10, options);
-        const cv::Mat c1 = consistency(pair.flow10, pair.flow01, options);
-        fuseWithBlockMatching(frame0, frame1, g0, g1, c0, options, pair.flow01);
-        fuseWithBlockMatching(frame1, frame0, g1, g0, c1, options, pair.flow10);
+        pair.conf0 = consistency(pair.flow01, pair.flow10, options);
+        pair.conf1 = consistency(pair.flow10, pair.flow01, options);
+        return pair;
     }
 
-    pair.conf0 = consistency(pair.flow01, pair.flow10, options);
-    pair.conf1 = consistency(pair.flow10, pair.flow01, options);
+    // Working copies (scale-aware cost bound).
+    const cv::Size ws = workingSize(frame0.size(), options.flowMaxPixels);
+    cv::Mat f0 = frame0, f1 = frame1;
+    if (ws != frame0.size()) {
+        PROFILE("downscale");
+        cv::resize(frame0, f0, ws, 0, 0, cv::INTER_AREA);
+        cv::resize(frame1, f1, ws, 0, 0, cv::INTER_AREA);
+    }
+    const cv::Mat g0 = toLuma(f0, options.channelOrder);
+    const cv::Mat g1 = toLuma(f1, options.channelOrder);
+    cv::Mat flow01, flow10;
+    {
+        PROFILE("dis x2");
+        auto dis = makeFlowEstimator(options);
+        dis->calc(g0, g1, flow01);
+        dis->calc(g1, g0, flow10);
+    }
+    if (options.matchSearchRadius > 0) {
+        PROFILE("bm fusion x2");
+        const cv::Mat c0 = consistency(flow01, flow10, options);
+        const cv::Mat c1 = consistency(flow10, flow01, options);
+        fuseWithBlockMatching(f0, f1, g0, g1, c0, options, flow01);
+        fuseWithBlockMatching(f1, f0, g1, g0, c1, options, flow10);
+    }
+    cv::Mat conf0 = consistency(flow01, flow10, options);
+    cv::Mat conf1 = consistency(flow10, flow01, options);
+
+    if (ws == frame0.size()) {
+        pair.flow01 = flow01;
+        pair.flow10 = flow10;
+        pair.conf0 = conf0;
+        pair.conf1 = conf1;
+    } else {
+        PROFILE("upscale");
+        pair.workFlow01 = flow01;
+        pair.workFlow10 = flow10;
+        pair.workConf0 = conf0;
+        pair.workConf1 = conf1;
+        pair.flow01 = resizeFlow(flow01, frame0.size());
+        pair.flow10 = resizeFlow(flow10, frame0.size());
+        cv::resize(conf0, pair.conf0, frame0.size(), 0, 0, cv::INTER_LINEAR);
+        cv::resize(conf1, pair.conf1, frame0.size(), 0, 0, cv::INTER_LINEAR);
+    }
     return pair;
 }
 
@@ -335,71 +488,155 @@ cv::Mat synthesize(const FramePairFlow& p, double tIn)
     if (t >= 1.0f)
         return p.frame1.clone();
 
-    const int w = p.flow01.cols, h = p.flow01.rows;
     const FlowInterpOptions& o = p.options;
-    const cv::Mat motion = motionAtTime(p, t);
+    const bool useWork
+        = !p.workFlow01.empty() && !p.workFlow10.empty() && !p.workConf0.empty() && !p.workConf1.empty();
+    const cv::Mat& flow01 = useWork ? p.workFlow01 : p.flow01;
+    const cv::Mat& flow10 = useWork ? p.workFlow10 : p.flow10;
+    const cv::Mat& conf0 = useWork ? p.workConf0 : p.conf0;
+    const cv::Mat& conf1 = useWork ? p.workConf1 : p.conf1;
+    const cv::Size full = p.frame0.size();
+    const int w = flow01.cols, h = flow01.rows;
 
-    // Sampling positions in both frames, plus visibility from the trajectory test.
-    cv::Mat map0(motion.size(), CV_32FC2), map1(motion.size(), CV_32FC2);
-    cv::Mat blend0(motion.size(), CV_32F), blend1(motion.size(), CV_32F);
-    const double absTol = o.consistencyAbsolute * diagonalSq(motion.size());
-    // Tiny weight for samples outside the frame: they only matter where both samples are outside.
-    constexpr float kOutside = 1e-6f;
-    for (int y = 0; y < h; ++y) {
-        const auto* u = motion.ptr<cv::Vec2f>(y);
-        auto* m0 = map0.ptr<cv::Vec2f>(y);
-        auto* m1 = map1.ptr<cv::Vec2f>(y);
-        auto* b0 = blend0.ptr<float>(y);
-        auto* b1 = blend1.ptr<float>(y);
-        for (int x = 0; x < w; ++x) {
-            const cv::Vec2f ux = u[x];
-            m0[x] = cv::Vec2f(x - t * ux[0], y - t * ux[1]);
-            m1[x] = cv::Vec2f(x + (1 - t) * ux[0], y + (1 - t) * ux[1]);
+    cv::Mat motion;
+    {
+        PROFILE("splat");
+        motion = motionAtTime(flow01, flow10, conf0, conf1, o, t);
+    }
 
-            float v0 = kOutside, v1 = kOutside;
-            if (insideFrame(m0[x][0], m0[x][1], w, h)) {
-                // Frame 0 sees this point if its own flow there follows the same trajectory.
-                const cv::Vec2f f = sampleFlow(p.flow01, m0[x][0], m0[x][1]);
-                const cv::Vec2f d = f - ux;
-                const double tol = o.consistencyRelative * (f.dot(f) + ux.dot(ux)) + absTol;
-                v0 = float(std::max(std::exp(-double(d.dot(d)) / tol), o.confidenceFloor));
+    // Visibility from the trajectory test, at the working resolution.
+    cv::Mat blend0(motion.size(), CV_32F);
+    {
+        PROFILE("visibility");
+        const double absTol = o.consistencyAbsolute * diagonalSq(motion.size());
+        // Tiny weight for samples outside the frame: they only matter where both samples are outside.
+        constexpr float kOutside = 1e-6f;
+        cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
+            for (int y = rows.start; y < rows.end; ++y) {
+                const auto* u = motion.ptr<cv::Vec2f>(y);
+                auto* b0 = blend0.ptr<float>(y);
+                for (int x = 0; x < w; ++x) {
+                    const cv::Vec2f ux = u[x];
+                    const float x0 = x - t * ux[0], y0 = y - t * ux[1];
+                    const float x1 = x + (1 - t) * ux[0], y1 = y + (1 - t) * ux[1];
+                    float v0 = kOutside, v1 = kOutside;
+                    if (insideFrame(x0, y0, w, h)) {
+                        // Frame 0 sees this point if its own flow there follows the same trajectory.
+                        const cv::Vec2f f = sampleFlow(flow01, x0, y0);
+                        const cv::Vec2f d = f - ux;
+                        const double tol = o.consistencyRelative * (f.dot(f) + ux.dot(ux)) + absTol;
+                        v0 = float(std::max(std::exp(-double(d.dot(d)) / tol), o.confidenceFloor));
+                    }
+                    if (insideFrame(x1, y1, w, h)) {
+                        const cv::Vec2f b = sampleFlow(flow10, x1, y1);
+                        const cv::Vec2f d = b + ux;
+                        const double tol = o.consistencyRelative * (b.dot(b) + ux.dot(ux)) + absTol;
+                        v1 = float(std::max(std::exp(-double(d.dot(d)) / tol), o.confidenceFloor));
+                    }
+                    const float w0 = (1 - t) * v0, w1 = t * v1;
+                    b0[x] = w0 / (w0 + w1);
+                }
             }
-            if (insideFrame(m1[x][0], m1[x][1], w, h)) {
-                const cv::Vec2f b = sampleFlow(p.flow10, m1[x][0], m1[x][1]);
-                const cv::Vec2f d = b + ux;
-                const double tol = o.consistencyRelative * (b.dot(b) + ux.dot(ux)) + absTol;
-                v1 = float(std::max(std::exp(-double(d.dot(d)) / tol), o.confidenceFloor));
-            }
-            const float w0 = (1 - t) * v0, w1 = t * v1;
-            b0[x] = w0 / (w0 + w1);
-            b1[x] = w1 / (w0 + w1);
+        });
+        if (o.blendSmoothing > 0) {
+            // Soft visibility decisions: smooth the weights so that seams between regions taken from
+            // different frames do not show as hard edges.
+            const double sigma = o.blendSmoothing * std::sqrt(diagonalSq(motion.size()));
+            cv::GaussianBlur(blend0, blend0, cv::Size(), sigma, sigma, cv::BORDER_REPLICATE);
         }
     }
 
-    if (o.blendSmoothing > 0) {
-        // Soft visibility decisions: smooth the weights so that seams between regions taken from
-        // different frames do not show as hard edges.
-        const double sigma = o.blendSmoothing * std::sqrt(diagonalSq(motion.size()));
-        cv::GaussianBlur(blend0, blend0, cv::Size(), sigma, sigma, cv::BORDER_REPLICATE);
-        blend1 = 1.0 - blend0;
+    // Up to the frame resolution; sampling maps for both frames.
+    cv::Mat map0(full, CV_32FC2), map1(full, CV_32FC2);
+    {
+        PROFILE("maps");
+        if (motion.size() != full) {
+            motion = resizeFlow(motion, full);
+            cv::resize(blend0, blend0, full, 0, 0, cv::INTER_LINEAR);
+        }
+        cv::parallel_for_(cv::Range(0, full.height), [&](const cv::Range& rows) {
+            for (int y = rows.start; y < rows.end; ++y) {
+                const auto* u = motion.ptr<cv::Vec2f>(y);
+                auto* m0 = map0.ptr<cv::Vec2f>(y);
+                auto* m1 = map1.ptr<cv::Vec2f>(y);
+                for (int x = 0; x < full.width; ++x) {
+                    m0[x] = cv::Vec2f(x - t * u[x][0], y - t * u[x][1]);
+                    m1[x] = cv::Vec2f(x + (1 - t) * u[x][0], y + (1 - t) * u[x][1]);
+                }
+            }
+        });
     }
 
     const int interp = o.bicubicWarp ? cv::INTER_CUBIC : cv::INTER_LINEAR;
     cv::Mat warp0, warp1;
-    cv::remap(p.frame0, warp0, map0, cv::noArray(), interp, cv::BORDER_REPLICATE);
-    cv::remap(p.frame1, warp1, map1, cv::noArray(), interp, cv::BORDER_REPLICATE);
-
-    cv::Mat out(motion.size(), CV_8UC3);
-    for (int y = 0; y < h; ++y) {
-        const auto* a = warp0.ptr<cv::Vec3b>(y);
-        const auto* b = warp1.ptr<cv::Vec3b>(y);
-        const auto* b0 = blend0.ptr<float>(y);
-        const auto* b1 = blend1.ptr<float>(y);
-        auto* d = out.ptr<cv::Vec3b>(y);
-        for (int x = 0; x < w; ++x)
-            for (int c = 0; c < 3; ++c)
-                d[x][c] = cv::saturate_cast<uchar>(b0[x] * a[x][c] + b1[x] * b[x][c]);
+    {
+        PROFILE("warp");
+        cv::remap(p.frame0, warp0, map0, cv::noArray(), interp, cv::BORDER_REPLICATE);
+        cv::remap(p.frame1, warp1, map1, cv::noArray(), interp, cv::BORDER_REPLICATE);
     }
+
+    PROFILE("blend");
+    cv::Mat out(full, CV_8UC3);
+    if (o.uncertaintyBlur > 0) {
+        // Blend in float, then soften where the two motion-compensated samples disagree although
+        // both frames are believed visible (see FlowInterpOptions::uncertaintyBlur).
+        cv::Mat blended(full, CV_32FC3), disagree(full, CV_32F);
+        cv::parallel_for_(cv::Range(0, full.height), [&](const cv::Range& rows) {
+            for (int y = rows.start; y < rows.end; ++y) {
+                const auto* a = warp0.ptr<cv::Vec3b>(y);
+                const auto* b = warp1.ptr<cv::Vec3b>(y);
+                const auto* b0 = blend0.ptr<float>(y);
+                auto* d = blended.ptr<cv::Vec3f>(y);
+                auto* e = disagree.ptr<float>(y);
+                for (int x = 0; x < full.width; ++x) {
+                    const float wa = b0[x], wb = 1 - b0[x];
+                    float diff = 0;
+                    for (int c = 0; c < 3; ++c) {
+                        d[x][c] = wa * a[x][c] + wb * b[x][c];
+                        diff += std::abs(float(a[x][c]) - float(b[x][c]));
+                    }
+                    e[x] = diff * (1.0f / 3.0f) * 4.0f * wa * wb;
+                }
+            }
+        });
+        const double diag = std::sqrt(diagonalSq(full));
+        cv::GaussianBlur(
+            disagree, disagree, cv::Size(), std::max(0.5, o.uncertaintyBlur * diag), 0, cv::BORDER_REPLICATE);
+        // Pass k blurs with sigma * 2^k where the disagreement exceeds level * 2^k: larger
+        // mismatches mean larger position errors, whose conditional mean is a wider average.
+        const int passes = std::max(1, o.uncertaintyPasses);
+        for (int k = 0; k < passes; ++k) {
+            const double sigma = std::max(0.5, o.uncertaintyBlur * diag * double(1 << k));
+            const float invLevel = float(1.0 / (std::max(1e-3, o.uncertaintyLevel) * double(1 << k)));
+            cv::Mat soft;
+            cv::GaussianBlur(blended, soft, cv::Size(), sigma, sigma, cv::BORDER_REPLICATE);
+            cv::parallel_for_(cv::Range(0, full.height), [&](const cv::Range& rows) {
+                for (int y = rows.start; y < rows.end; ++y) {
+                    auto* d = blended.ptr<cv::Vec3f>(y);
+                    const auto* sft = soft.ptr<cv::Vec3f>(y);
+                    const auto* e = disagree.ptr<float>(y);
+                    for (int x = 0; x < full.width; ++x) {
+                        const float r = e[x] * invLevel;
+                        const float alpha = 1.0f - std::exp(-r * r);
+                        d[x] += alpha * (sft[x] - d[x]);
+                    }
+                }
+            });
+        }
+        blended.convertTo(out, CV_8UC3);
+        return out;
+    }
+    cv::parallel_for_(cv::Range(0, full.height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const auto* a = warp0.ptr<cv::Vec3b>(y);
+            const auto* b = warp1.ptr<cv::Vec3b>(y);
+            const auto* b0 = blend0.ptr<float>(y);
+            auto* d = out.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < full.width; ++x)
+                for (int c = 0; c < 3; ++c)
+                    d[x][c] = cv::saturate_cast<uchar>(b0[x] * a[x][c] + (1 - b0[x]) * b[x][c]);
+        }
+    });
     return out;
 }
 

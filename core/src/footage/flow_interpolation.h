@@ -94,6 +94,25 @@ struct FlowInterpOptions {
 
     // Use bicubic rather than bilinear sampling for the final image warps.
     bool bicubicWarp = true;
+
+    // Scale-aware working resolution: flow estimation, block matching, consistency, splatting and
+    // visibility run on a copy downscaled (area filter) so that width * height <= flowMaxPixels;
+    // the motion field and blend weights are upsampled and only the final warp and blend run at
+    // the input resolution. Frames at or below this size are processed at full resolution.
+    // 0 disables (everything at full resolution).
+    int flowMaxPixels = 90000;
+
+    // Uncertainty softening. Where both frames are believed visible but their motion-compensated
+    // samples disagree, the motion is probably wrong; the least-squares estimate then is a local
+    // average, not one sharp (and probably misplaced) hypothesis. The output is blended with a
+    // Gaussian-blurred copy (sigma = uncertaintyBlur * diagonal) with weight
+    //   1 - exp(-(e / uncertaintyLevel)^2),  e = smoothed |W0 - W1| (grey levels, mean over channels)
+    // times 4 b0 b1 (the blend weights; zero where one frame is occluded). 0 disables.
+    double uncertaintyBlur = 0.003;
+    double uncertaintyLevel = 40.0;
+    // Number of softening passes; pass k uses sigma and level times 2^k (wider averages only
+    // where the disagreement is larger).
+    int uncertaintyPasses = 1;
 };
 
 // Everything that depends only on the frame pair, computed once and reused for every t.
@@ -102,6 +121,9 @@ struct FramePairFlow {
     cv::Mat flow01, flow10; // CV_32FC2, pixel displacements 0->1 and 1->0
     cv::Mat conf0, conf1; // CV_32F in [confidenceFloor, 1]: forward-backward consistency
     FlowInterpOptions options;
+    // The same fields at the working resolution (see flowMaxPixels); empty when that equals the
+    // frame size or when the pair was filled in by hand (synthesize then uses the fields above).
+    cv::Mat workFlow01, workFlow10, workConf0, workConf1;
 };
 
 // Estimates the flows and confidences of a pair of same-sized CV_8UC3 frames.
