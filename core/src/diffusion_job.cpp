@@ -291,11 +291,8 @@ QString findModelDir(const QString& explicitDir, const QString& executable)
         places);
 }
 
-DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb, ModelCache* cache)
+EncodeSettings outputSettings(const DiffusionJobRequest& r)
 {
-    if (resolveMethod(r) != FootageMethod::Diffusion)
-        return runFootageJob(r, cb);
-    // Everything that can fail cheaply fails before the model loads.
     const QString output = QString::fromStdString(r.output);
     EncodeSettings settings;
     if (r.codec.empty()) {
@@ -312,6 +309,16 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     settings.overwrite = r.overwrite;
     if (!r.overwrite && outputExists(output))
         throw OutputExistsError(r.output + " exists");
+    return settings;
+}
+
+DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallbacks& cb, ModelCache* cache)
+{
+    if (resolveMethod(r) != FootageMethod::Diffusion)
+        return runFootageJob(r, cb);
+    // Everything that can fail cheaply fails before the model loads.
+    const QString output = QString::fromStdString(r.output);
+    EncodeSettings settings = outputSettings(r);
     const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
     Clip clip;
     std::vector<QImage> masks;

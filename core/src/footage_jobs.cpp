@@ -327,24 +327,6 @@ QString timeOf(int64_t frame, const Rational& rate)
     return QStringLiteral("%1 s").arg(static_cast<double>(frame) / rate.value(), 0, 'f', 2);
 }
 
-EncodeSettings encodeSettings(const DiffusionJobRequest& r, const QString& output)
-{
-    EncodeSettings settings;
-    if (r.codec.empty()) {
-        settings.codec = codecForOutput(output);
-    } else {
-        const auto codec = codecFromName(QString::fromStdString(r.codec));
-        if (!codec)
-            throw std::runtime_error(
-                utf8(QStringLiteral("no codec named %1; the codecs are %2")
-                         .arg(QString::fromStdString(r.codec), codecNames().join(QStringLiteral(", ")))));
-        settings.codec = *codec;
-    }
-    settings.crf = r.crf;
-    settings.overwrite = r.overwrite;
-    return settings;
-}
-
 struct Made {
     int64_t frames = 0;
     QSize size;
@@ -565,9 +547,7 @@ DiffusionJobResult runFootageJob(const DiffusionJobRequest& r, const JobCallback
     if (method == FootageMethod::Diffusion)
         throw std::invalid_argument("runFootageJob runs the flow and blend methods only");
     const QString output = QString::fromStdString(r.output);
-    EncodeSettings settings = encodeSettings(r, output);
-    if (!r.overwrite && outputExists(output))
-        throw OutputExistsError(r.output + " exists");
+    const EncodeSettings settings = outputSettings(r);
     const Made made = r.task == DiffusionTask::Interpolate
         ? interpolateFrames(r, method, output, settings, cb)
         : inpaintFrames(r, output, settings, cb);

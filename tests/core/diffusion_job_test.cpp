@@ -142,6 +142,7 @@ TEST(DiffusionJob, InpaintsWithProgressPreviewsAWarningAndASidecar)
 
     DiffusionJobRequest request;
     request.task = DiffusionTask::Inpaint;
+    request.method = "diffusion"; // the model path: steps, previews, the pack in the sidecar
     request.input = input.toStdString();
     request.mask = maskPath.toStdString();
     request.output = dir.filePath(QStringLiteral("out/%03d.png")).toStdString();

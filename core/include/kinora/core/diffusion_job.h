@@ -114,6 +114,11 @@ private:
 DiffusionJobResult runDiffusionJob(
     const DiffusionJobRequest& request, const JobCallbacks& callbacks = {}, ModelCache* cache = nullptr);
 
+// OUT's encode settings for a job (codec from `codec` or OUT's name, crf, overwrite); throws
+// std::runtime_error for an unknown codec and OutputExistsError when OUT exists without overwrite.
+struct EncodeSettings;
+EncodeSettings outputSettings(const DiffusionJobRequest& request);
+
 // The request as the sidecar stores it, and back (for "make again"): task, prompts, inputs, frames,
 // size, fps, steps, guidance, sampler, seed, device, precision, model folder.
 QJsonObject requestToJson(const DiffusionJobRequest& request);
