@@ -220,22 +220,6 @@ inf::TaskInput taskInput(
     return input;
 }
 
-// The footage's shape without converting it (for resolving before the model loads).
-inf::FootageShape footageShape(const DiffusionJobRequest& r, const Clip& clip, const QImage& first)
-{
-    inf::FootageShape shape;
-    if (r.task == DiffusionTask::Generate) {
-        if (!first.isNull())
-            shape = { 1, first.width(), first.height(), 0 };
-        return shape;
-    }
-    shape.frames = static_cast<int>(clip.frames.size());
-    shape.width = clip.frames.front().width();
-    shape.height = clip.frames.front().height();
-    shape.fps = clip.hasRate ? clip.meta.fps.value() : 0;
-    return shape;
-}
-
 } // namespace
 
 QString sidecarPath(const QString& output)
@@ -334,10 +318,10 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     DiffusionJobResult out;
     out.modelDir = findModelDir(QString::fromStdString(r.modelDir));
     // The request resolved once, against the pack's manifest and the footage, before any weights load.
-    const auto footage = footageShape(r, clip, first);
+    const auto input = taskInput(r, clip, masks, first);
     DiffusionJobRequest job = r;
     static_cast<inf::TaskRequest&>(job)
-        = inf::resolveTask(inf::loadModelManifest(localPath(out.modelDir)), r, footage);
+        = inf::resolveTask(inf::loadModelManifest(localPath(out.modelDir)), r, inf::footageOf(input));
     std::vector<QImage> frames;
     inf::SidecarJson sidecar;
     ModelCache ownCache;
@@ -365,7 +349,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
                     cb.onPreview(toJobPreview(p, full));
             }
         };
-        const auto result = inf::runTask(model, job, taskInput(job, clip, masks, first), callbacks);
+        const auto result = inf::runTask(model, job, input, callbacks);
         frames = tensorToFrames(result.video);
         const auto& resolved = result.resolved;
         // Footage keeps its metadata (rate, colour tags, sample aspect, timecode, audio); a

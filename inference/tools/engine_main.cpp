@@ -75,19 +75,11 @@ int runTrain(const inf::TrainPackOptions& o)
     return 0;
 }
 
+// The flags of `sample`: the generate request itself, bound to them, and the files around it.
 struct SampleOptions {
+    inf::TaskRequest request;
     std::string model;
-    std::string prompt;
-    std::string negative;
     std::string output;
-    int width = 0;
-    int height = 0;
-    int frames = 0;
-    double fps = 0;
-    int steps = 0;
-    double guidance = -1;
-    uint64_t seed = 0;
-    std::string sampler;
     std::string device = "auto";
     std::string precision = "auto";
     bool overwrite = false;
@@ -112,17 +104,7 @@ int runSample(const SampleOptions& o)
     auto model = inf::loadPack(modelDir, o.device, o.precision);
     const auto hashes = inf::hashPackWeights(model.manifest, modelDir);
 
-    inf::TaskRequest request; // the same generate job kinora-cli runs, without files around it
-    request.prompt = o.prompt;
-    request.negativePrompt = o.negative;
-    request.width = o.width;
-    request.height = o.height;
-    request.frames = o.frames;
-    request.fps = o.fps;
-    request.steps = o.steps;
-    request.guidance = o.guidance;
-    request.seed = o.seed;
-    request.sampler = o.sampler;
+    const inf::TaskRequest& request = o.request; // the same generate job kinora-cli runs
     inf::TaskCallbacks callbacks;
     callbacks.onStep = [](const inf::TaskProgress& p) {
         std::cerr << "\rstep " << p.update.step << "/" << p.update.total << std::flush;
@@ -253,20 +235,20 @@ int main(int argc, char** argv)
     auto* sampleCmd = app.add_subcommand(
         "sample", "make a clip from a prompt with a model pack, to .y4m or .safetensors");
     sampleCmd->add_option("--model", sample.model, "model pack folder (default: $KINORA_MODEL)");
-    sampleCmd->add_option("-p,--prompt", sample.prompt, "what to make")->required();
-    sampleCmd->add_option("-n,--negative", sample.negative, "what to avoid");
+    sampleCmd->add_option("-p,--prompt", sample.request.prompt, "what to make")->required();
+    sampleCmd->add_option("-n,--negative", sample.request.negativePrompt, "what to avoid");
     sampleCmd->add_option("-o,--output", sample.output, "clip.y4m or clip.safetensors")->required();
-    flags::addSizeFlag(sampleCmd, sample.width, sample.height, "WxH (default: the pack's)");
-    sampleCmd->add_option("--frames", sample.frames, "frame count (default: the pack's)")
+    flags::addSizeFlag(sampleCmd, sample.request.width, sample.request.height, "WxH (default: the pack's)");
+    sampleCmd->add_option("--frames", sample.request.frames, "frame count (default: the pack's)")
         ->check(CLI::PositiveNumber);
-    sampleCmd->add_option("--fps", sample.fps, "frame rate (default: the pack's)")
+    sampleCmd->add_option("--fps", sample.request.fps, "frame rate (default: the pack's)")
         ->check(CLI::PositiveNumber);
-    sampleCmd->add_option("--steps", sample.steps, "denoising steps (default: the pack's)")
+    sampleCmd->add_option("--steps", sample.request.steps, "denoising steps (default: the pack's)")
         ->check(CLI::PositiveNumber);
-    sampleCmd->add_option("--cfg", sample.guidance, "guidance scale, 1 = none (default: the pack's)")
+    sampleCmd->add_option("--cfg", sample.request.guidance, "guidance scale, 1 = none (default: the pack's)")
         ->check(CLI::NonNegativeNumber);
-    sampleCmd->add_option("--seed", sample.seed, "seed of the initial noise");
-    sampleCmd->add_option("--sampler", sample.sampler, "sampler (default: the pack's)")
+    sampleCmd->add_option("--seed", sample.request.seed, "seed of the initial noise");
+    sampleCmd->add_option("--sampler", sample.request.sampler, "sampler (default: the pack's)")
         ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
     flags::addDeviceFlag(sampleCmd, sample.device);
     flags::addPrecisionFlag(sampleCmd, sample.precision);
