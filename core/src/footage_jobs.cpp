@@ -6,6 +6,7 @@
 
 #include "footage/flow_inpainting.h"
 #include "footage/flow_interpolation.h"
+#include "footage/image_mat.h"
 
 #include "kinora/core/clip_io.h"
 #include "kinora/core/image_sequence.h"
@@ -21,7 +22,6 @@
 #include <QJsonDocument>
 
 #include <cmath>
-#include <cstring>
 #include <deque>
 #include <numeric>
 #include <optional>
@@ -29,37 +29,15 @@
 namespace kinora::core {
 
 namespace inf = kinora::inference;
+using footage::maskToMat;
+using footage::toImage;
+using footage::toMat;
 
 namespace {
 
 std::string utf8(const QString& text)
 {
     return text.toStdString();
-}
-
-// QImage RGB888 <-> cv::Mat CV_8UC3 (RGB order); QImage rows are padded to 4 bytes.
-cv::Mat toMat(const QImage& image)
-{
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
-    return cv::Mat(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar*>(rgb.constBits()),
-        static_cast<size_t>(rgb.bytesPerLine()))
-        .clone();
-}
-
-QImage toImage(const cv::Mat& mat)
-{
-    QImage image(mat.cols, mat.rows, QImage::Format_RGB888);
-    for (int y = 0; y < mat.rows; ++y)
-        std::memcpy(image.scanLine(y), mat.ptr(y), static_cast<size_t>(mat.cols) * 3);
-    return image;
-}
-
-cv::Mat maskToMat(const QImage& mask)
-{
-    const QImage gray = mask.convertToFormat(QImage::Format_Grayscale8);
-    return cv::Mat(gray.height(), gray.width(), CV_8UC1, const_cast<uchar*>(gray.constBits()),
-        static_cast<size_t>(gray.bytesPerLine()))
-        .clone();
 }
 
 // IN, one frame at a time: a video (decoded sequentially) or a pattern numbered from 0.

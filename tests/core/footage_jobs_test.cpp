@@ -4,6 +4,7 @@
 
 #include "footage/flow_inpainting.h"
 #include "footage/flow_interpolation.h"
+#include "footage/image_mat.h"
 
 #include "kinora/core/footage_jobs.h"
 #include "kinora/core/image_sequence.h"
@@ -24,6 +25,8 @@
 #include <iostream>
 
 using namespace kinora::core;
+using kinora::core::footage::toImage;
+using kinora::core::footage::toMat;
 
 namespace {
 
@@ -64,23 +67,6 @@ cv::Mat blend(const cv::Mat& a, const cv::Mat& b, double t)
 {
     cv::Mat out;
     cv::addWeighted(a, 1 - t, b, t, 0, out);
-    return out;
-}
-
-QImage toImage(const cv::Mat& rgb)
-{
-    QImage image(rgb.cols, rgb.rows, QImage::Format_RGB888);
-    for (int y = 0; y < rgb.rows; ++y)
-        std::memcpy(image.scanLine(y), rgb.ptr(y), static_cast<size_t>(rgb.cols) * 3);
-    return image;
-}
-
-cv::Mat toMat(const QImage& image)
-{
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
-    cv::Mat out(rgb.height(), rgb.width(), CV_8UC3);
-    for (int y = 0; y < rgb.height(); ++y)
-        std::memcpy(out.ptr(y), rgb.constScanLine(y), static_cast<size_t>(rgb.width()) * 3);
     return out;
 }
 
