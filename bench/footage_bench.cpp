@@ -23,6 +23,8 @@
 
 #include "kinora/core/video_reader.h"
 
+#include "machine_load.h"
+
 #include <CLI/CLI.hpp>
 
 #include <opencv2/imgcodecs.hpp>
@@ -385,6 +387,17 @@ struct Score {
     int frames = 0;
 };
 
+// Timings from a machine that other processes kept busy are skewed: the methods that use both
+// cores (Kinora's) lose more than single-threaded minterpolate.
+void warnIfBusy(double othersShare)
+{
+    if (othersShare > 0.05)
+        std::printf(
+            "  warning: other processes took %.0f%% of the cores during this run; the times are skewed\n",
+            100 * othersShare);
+    std::fflush(stdout);
+}
+
 void printInterpolationHeader()
 {
     std::printf("%-28s %4s | %-22s | %-22s | %-22s | %s\n", "interpolation", "n", "frame average",
@@ -393,14 +406,14 @@ void printInterpolationHeader()
         "PSNR", "SSIM", "s/frame", "PSNR", "SSIM", "s/frame");
 }
 
-void printInterpolationRow(const std::string& set, const Score (&s)[3])
+void printInterpolationRow(const std::string& set, const Score (&s)[3], double othersShare)
 {
     std::printf(
         "%-28s %4d | %7.2f %6.4f %7.3f | %7.2f %6.4f %7.3f | %7.2f %6.4f %7.3f | %+.2f dB, %.2fx the time\n",
         set.c_str(), s[0].frames, s[0].psnr, s[0].ssim, s[0].secondsPerFrame, s[1].psnr, s[1].ssim,
         s[1].secondsPerFrame, s[2].psnr, s[2].ssim, s[2].secondsPerFrame, s[2].psnr - s[1].psnr,
         s[1].secondsPerFrame > 0 ? s[2].secondsPerFrame / s[1].secondsPerFrame : 0.0);
-    std::fflush(stdout);
+    warnIfBusy(othersShare);
 }
 
 const std::vector<std::pair<std::string, Interpolator>>& interpolators()
@@ -417,6 +430,7 @@ const std::vector<std::pair<std::string, Interpolator>>& interpolators()
 // most is written there.
 void runTriplets(const std::string& label, const std::vector<Triplet>& set, const std::string& picture)
 {
+    const kinora::bench::OthersShare load;
     Score scores[3];
     std::vector<std::vector<cv::Mat>> made(3);
     for (size_t m = 0; m < 3; ++m) {
@@ -431,7 +445,7 @@ void runTriplets(const std::string& label, const std::vector<Triplet>& set, cons
         scores[m].frames = static_cast<int>(set.size());
         scores[m].secondsPerFrame = seconds / static_cast<double>(set.size());
     }
-    printInterpolationRow(label, scores);
+    printInterpolationRow(label, scores, load.share());
     if (picture.empty())
         return;
     size_t pick = 0;
@@ -461,6 +475,7 @@ void runClip(const std::string& label, const std::vector<cv::Mat>& clip, const s
         dropped.resize(kept.size() - 1); // a last dropped frame has no kept frame after it
     if (dropped.empty())
         throw std::runtime_error(label + ": needs at least 3 frames");
+    const kinora::bench::OthersShare load;
     Score scores[3];
     std::vector<Middles> made;
     for (size_t m = 0; m < 3; ++m) {
@@ -473,7 +488,7 @@ void runClip(const std::string& label, const std::vector<cv::Mat>& clip, const s
         scores[m].frames = static_cast<int>(dropped.size());
         scores[m].secondsPerFrame = mid.seconds / static_cast<double>(dropped.size());
     }
-    printInterpolationRow(label, scores);
+    printInterpolationRow(label, scores, load.share());
     if (picture.empty())
         return;
     // The restored frame with the most motion (the frame average's worst), where methods differ.
@@ -547,6 +562,7 @@ void runInpainting(
         masked.push_back(in);
     }
 
+    const kinora::bench::OthersShare load;
     // OpenCV Telea, each frame on its own.
     std::vector<cv::Mat> telea;
     Clock::time_point start = Clock::now();
@@ -588,7 +604,7 @@ void runInpainting(
             s.flicker, s.secondsPerFrame);
     std::printf(
         "%-34s | %+8.2f dB in the mask\n", "flow - Telea", kinoraScore.psnrMask - teleaScore.psnrMask);
-    std::fflush(stdout);
+    warnIfBusy(load.share());
     if (picture.empty())
         return;
     // The frame with the largest hole.

@@ -11,6 +11,8 @@
 #include "kinora/core/video_reader.h"
 #include "kinora/core/video_writer.h"
 
+#include "machine_load.h"
+
 #include <CLI/CLI.hpp>
 
 #include <QCoreApplication>
@@ -39,6 +41,8 @@
 
 namespace {
 
+using kinora::bench::cpuSeconds;
+using kinora::bench::machineBusySeconds;
 using kinora::core::EncodeSettings;
 using kinora::core::VideoReader;
 using kinora::core::VideoReaderOptions;
@@ -92,24 +96,6 @@ struct Comparison {
         return ours.wall() > 0 ? (ffmpeg.wall() - start) / ours.wall() : 0;
     }
 };
-
-double cpuSeconds(int who)
-{
-    rusage usage {};
-    getrusage(who, &usage);
-    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// Seconds of CPU the whole machine has spent busy since boot (all cores, /proc/stat).
-double machineBusySeconds()
-{
-    std::ifstream in("/proc/stat");
-    std::string cpu;
-    double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-    in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-    return (user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 QString loadAverage()
 {
