@@ -3,10 +3,13 @@
 #include "project_internal.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 #include <algorithm>
+#include <cmath>
 
 namespace kinora::core {
 
@@ -221,9 +224,31 @@ void Project::fromJson(const QJsonObject& json, const QString& where)
             throw damaged(tr("a waiting job is not an object"));
         pending.append(value);
     }
+    Timeline timeline;
+    const QJsonValue timelineJson = json.value(QLatin1String("timeline"));
+    if (timelineJson.isObject())
+        timeline = read([&] { return Timeline::fromJson(timelineJson.toObject()); });
+    else if (!timelineJson.isUndefined())
+        throw damaged(tr("\"timeline\" is not an object"));
+    std::map<QString, std::set<int64_t>> maskKeys;
+    const QJsonValue masksJson = json.value(QLatin1String("masks"));
+    if (!masksJson.isUndefined() && !masksJson.isObject())
+        throw damaged(tr("\"masks\" is not an object"));
+    const QJsonObject masks = masksJson.toObject();
+    for (auto it = masks.begin(); it != masks.end(); ++it) {
+        if (!isSafeId(it.key()) || !it.value().isArray())
+            throw damaged(tr("the masks of \"%1\" are not a list of frames").arg(it.key()));
+        for (const QJsonValue& frame : it.value().toArray()) {
+            if (!frame.isDouble() || frame.toDouble() < 0 || frame.toDouble() != std::floor(frame.toDouble()))
+                throw damaged(tr("a mask of \"%1\" has no frame number").arg(it.key()));
+            maskKeys[it.key()].insert(static_cast<int64_t>(frame.toDouble()));
+        }
+    }
     m_takes = std::move(takes);
     m_media = std::move(media);
     m_pendingJobs = pending;
+    m_timeline = std::move(timeline);
+    m_maskKeys = std::move(maskKeys);
 }
 
 QJsonObject Project::toJson() const
@@ -234,12 +259,22 @@ QJsonObject Project::toJson() const
     QJsonArray media;
     for (const MediaRecord& item : m_media)
         media.append(item.toJson());
+    QJsonObject masks;
+    for (const auto& [source, frames] : m_maskKeys) {
+        QJsonArray list;
+        for (int64_t frame : frames)
+            list.append(static_cast<qint64>(frame));
+        if (!list.isEmpty())
+            masks.insert(source, list);
+    }
     return QJsonObject {
         { QStringLiteral("app"), QStringLiteral("kinora") },
         { QStringLiteral("format_version"), kFormatVersion },
         { QStringLiteral("takes"), takes },
         { QStringLiteral("media"), media },
         { QStringLiteral("pending_jobs"), m_pendingJobs },
+        { QStringLiteral("timeline"), m_timeline.toJson() },
+        { QStringLiteral("masks"), masks },
     };
 }
 
@@ -405,6 +440,63 @@ void Project::addMedia(MediaRecord media)
 {
     m_media.push_back(std::move(media));
     setModified(true);
+}
+
+void Project::setTimeline(const Timeline& timeline)
+{
+    if (m_timeline == timeline)
+        return;
+    m_timeline = timeline;
+    setModified(true);
+    Q_EMIT timelineChanged();
+}
+
+QString Project::maskKeyPath(const QString& sourceId, int64_t frame) const
+{
+    return QDir(m_mediaDir)
+        .filePath(QStringLiteral("masks/%1/%2.png").arg(sourceId).arg(frame, 6, 10, QLatin1Char('0')));
+}
+
+void Project::setMaskKey(const QString& sourceId, int64_t frame, const QImage& mask)
+{
+    if (!isSafeId(sourceId) || frame < 0)
+        throw std::invalid_argument("Project::setMaskKey: an unsafe source id or a negative frame");
+    const QString file = maskKeyPath(sourceId, frame);
+    if (mask.isNull()) {
+        if (m_maskKeys[sourceId].erase(frame) == 0)
+            return;
+        QFile::remove(file);
+    } else {
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        QSaveFile out(file);
+        if (!out.open(QIODevice::WriteOnly)
+            || !mask.convertToFormat(QImage::Format_Grayscale8).save(&out, "PNG") || !out.commit())
+            throw ProjectError(tr("The mask of frame %1 could not be written to %2 (%3).")
+                                   .arg(frame)
+                                   .arg(file, out.errorString())
+                                   .toStdString());
+        m_maskKeys[sourceId].insert(frame);
+    }
+    setModified(true);
+    Q_EMIT masksChanged(sourceId, frame);
+}
+
+std::vector<int64_t> Project::maskKeyFrames(const QString& sourceId) const
+{
+    const auto it = m_maskKeys.find(sourceId);
+    return it == m_maskKeys.end() ? std::vector<int64_t>()
+                                  : std::vector<int64_t>(it->second.begin(), it->second.end());
+}
+
+MaskTrack Project::masks(const QString& sourceId) const
+{
+    MaskTrack track;
+    for (int64_t frame : maskKeyFrames(sourceId)) {
+        QImage image(maskKeyPath(sourceId, frame));
+        if (!image.isNull())
+            track.setKey(frame, image);
+    }
+    return track;
 }
 
 void Project::setPendingJobs(const QJsonArray& jobs)

@@ -138,7 +138,60 @@ TEST_F(ProjectTest, SaveThenOpenGivesTheSameDocument)
                   .object()
                   .value(QStringLiteral("format_version"))
                   .toInt(),
-        1);
+        Project::kFormatVersion);
+}
+
+TEST_F(ProjectTest, TheTimelineAndMasksComeBackAfterSaveAsAndReopen)
+{
+    Project project;
+    Timeline timeline;
+    TimelineClip clip;
+    clip.sourceId = QStringLiteral("m1");
+    clip.source = TimelineClip::Source::Media;
+    clip.sourceFrames = 90;
+    clip.length = 60;
+    clip.start = 12;
+    timeline.add(clip);
+    QSignalSpy timelineSpy(&project, &Project::timelineChanged);
+    project.setTimeline(timeline);
+    project.setTimeline(timeline); // unchanged: no signal
+    EXPECT_EQ(timelineSpy.count(), 1);
+
+    QImage stroke(64, 48, QImage::Format_Grayscale8);
+    stroke.fill(0);
+    for (int y = 10; y < 20; ++y)
+        for (int x = 5; x < 30; ++x)
+            stroke.scanLine(y)[x] = 200;
+    project.setMaskKey(QStringLiteral("m1"), 0, stroke);
+    project.setMaskKey(QStringLiteral("m1"), 10, stroke);
+    project.setMaskKey(QStringLiteral("m1"), 7, stroke);
+    project.setMaskKey(QStringLiteral("m1"), 7, QImage()); // removed again
+    EXPECT_TRUE(QFileInfo::exists(project.maskKeyPath(QStringLiteral("m1"), 10))); // written at once
+    EXPECT_FALSE(QFileInfo::exists(project.maskKeyPath(QStringLiteral("m1"), 7)));
+    EXPECT_THROW(project.setMaskKey(QStringLiteral("../up"), 1, stroke), std::invalid_argument);
+
+    project.save(path(QStringLiteral("cut.kinora")));
+    const auto reopened = Project::open(path(QStringLiteral("cut.kinora")));
+    EXPECT_EQ(reopened->timeline(), timeline);
+    EXPECT_EQ(reopened->maskKeyFrames(QStringLiteral("m1")), (std::vector<int64_t> { 0, 10 }));
+    const MaskTrack masks = reopened->masks(QStringLiteral("m1"));
+    EXPECT_EQ(masks.maskAt(10), stroke);
+    EXPECT_EQ(masks.maskAt(5).constScanLine(15)[10], 255); // the in-between of two equal keys
+    EXPECT_EQ(masks.maskAt(5).constScanLine(30)[10], 0);
+}
+
+TEST_F(ProjectTest, AFormatOneProjectOpensWithAnEmptyTimeline)
+{
+    QJsonObject json = Project().toJson();
+    json[QStringLiteral("format_version")] = 1;
+    json.remove(QStringLiteral("timeline"));
+    json.remove(QStringLiteral("masks"));
+    writeBytes(path(QStringLiteral("old.kinora")), QJsonDocument(json).toJson());
+    const auto project = Project::open(path(QStringLiteral("old.kinora")));
+    EXPECT_TRUE(project->timeline().isEmpty());
+    json[QStringLiteral("timeline")] = QStringLiteral("cut");
+    writeBytes(path(QStringLiteral("bad.kinora")), QJsonDocument(json).toJson());
+    EXPECT_TRUE(openError(path(QStringLiteral("bad.kinora"))).contains(QStringLiteral("timeline")));
 }
 
 TEST_F(ProjectTest, SaveAsOfAnUntitledProjectMovesItsFrames)
@@ -263,12 +316,13 @@ TEST_F(ProjectTest, DamagedFilesAreRefusedAndLeftAsTheyWere)
 TEST_F(ProjectTest, AFileFromANewerKinoraIsRefused)
 {
     QJsonObject json = Project().toJson();
-    json[QStringLiteral("format_version")] = 2;
+    json[QStringLiteral("format_version")] = Project::kFormatVersion + 1;
     const QByteArray bytes = QJsonDocument(json).toJson();
     writeBytes(path(QStringLiteral("future.kinora")), bytes);
     const QString error = openError(path(QStringLiteral("future.kinora")));
     EXPECT_TRUE(error.contains(QStringLiteral("newer"))) << error.toStdString();
-    EXPECT_TRUE(error.contains(QStringLiteral("format 2"))) << error.toStdString();
+    EXPECT_TRUE(error.contains(QStringLiteral("format %1").arg(Project::kFormatVersion + 1)))
+        << error.toStdString();
     EXPECT_EQ(bytesOf(path(QStringLiteral("future.kinora"))), bytes);
 }
 

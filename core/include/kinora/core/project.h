@@ -1,5 +1,6 @@
 #pragma once
-// The project document: imported media, generated takes and the jobs still waiting, saved as JSON
+// The project document: imported media, generated takes, the timeline, the masks painted on media
+// and takes, and the jobs still waiting, saved as JSON
 // (`.kinora`) with a format version. Every take keeps the exact request (task, prompts, size,
 // frames, fps, steps, guidance, sampler, seed, device, precision, model folder), the model's name
 // and weights hash, and the device and precision it ran on: enough to make it again.
@@ -11,6 +12,9 @@
 // the old file as it was. Autosave writes a recovery file beside the session's lock; after a crash
 // the next start finds it (`recoverableSessions`) and offers it back.
 
+#include "kinora/core/mask_keyframes.h"
+#include "kinora/core/timeline.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -18,8 +22,10 @@
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -65,7 +71,8 @@ struct MediaRecord {
 class Project : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kFormatVersion = 1;
+    // 2: the timeline and masks (format 1 files open, with an empty timeline and no masks).
+    static constexpr int kFormatVersion = 2;
     static constexpr const char* kSuffix = "kinora"; // NAME.kinora
 
     // A new, untitled project with a fresh media folder under untitledRoot().
@@ -109,6 +116,22 @@ public:
     const std::vector<MediaRecord>& media() const { return m_media; }
     void addMedia(MediaRecord media);
 
+    // The cut. setTimeline marks the project modified and emits timelineChanged when it differs.
+    const Timeline& timeline() const { return m_timeline; }
+    void setTimeline(const Timeline& timeline);
+
+    // Masks, per source (a take's or a media item's id) and source frame, so they follow the
+    // frames through trims and splits. Keyframes are written at once as PNGs (Grayscale8) to
+    // mediaDir/masks/<source>/<frame>.png, beside the takes' frames, so a crash loses no stroke;
+    // the project file lists the keys. setMaskKey with a null image removes the key (its file too).
+    // Throws ProjectError when the PNG cannot be written (the key is then unchanged), and
+    // std::invalid_argument on an unsafe source id or a negative frame.
+    void setMaskKey(const QString& sourceId, int64_t frame, const QImage& mask);
+    // The source's keyframes read back (an unreadable PNG is left out); empty when it has none.
+    MaskTrack masks(const QString& sourceId) const;
+    std::vector<int64_t> maskKeyFrames(const QString& sourceId) const;
+    QString maskKeyPath(const QString& sourceId, int64_t frame) const;
+
     // Jobs that were still waiting when the project was saved (requestToJson() each).
     QJsonArray pendingJobs() const { return m_pendingJobs; }
     void setPendingJobs(const QJsonArray& jobs);
@@ -147,6 +170,8 @@ Q_SIGNALS:
     void takeRemoved(const QString& id);
     void takeRenamed(const QString& id);
     void filePathChanged(const QString& path);
+    void timelineChanged();
+    void masksChanged(const QString& sourceId, int64_t frame);
 
 private:
     struct PrivateTag { };
@@ -165,6 +190,8 @@ private:
     std::vector<TakeRecord> m_takes;
     std::vector<MediaRecord> m_media;
     QJsonArray m_pendingJobs;
+    Timeline m_timeline;
+    std::map<QString, std::set<int64_t>> m_maskKeys; // source id -> keyframes on disk
     QString m_sessionDir;
     std::unique_ptr<QLockFile> m_lock;
     mutable int m_nextTakeNumber = 1; // newTakeId() never hands out an id twice
