@@ -2,8 +2,9 @@
 // shared data (../shared/data/README.md, "Protocols"):
 //
 // Interpolation: Kinora's optical-flow interpolation (the options kinora-cli's `--method flow`
-// uses), FFmpeg's minterpolate (mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none, run
-// in-process through libavfilter on the same decoded frames) and the two-frame average, on
+// uses, and on a clip the neighbouring pairs attached as the job does), FFmpeg's minterpolate
+// (mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none, run in-process through libavfilter on the same
+// decoded frames) and the two-frame average, on
 //   - the Middlebury "other" and UCF101 triplets: im0, im1 in, the middle frame scored against gt;
 //   - bedroom.mp4 with every second frame dropped: the restored frames scored against the dropped ones.
 // Inpainting: Kinora's flow-guided inpainting against OpenCV's Telea (radius 5) per frame, on
@@ -186,15 +187,26 @@ struct Middles {
 };
 using Interpolator = std::function<Middles(const std::vector<cv::Mat>&)>;
 
+// As footage_jobs.cpp runs it: each pair's flow once, the neighbouring pairs attached (constant
+// velocity at the ends, and for a triplet, which has no neighbours).
 Middles kinoraFlow(const std::vector<cv::Mat>& frames)
 {
-    interp::FlowInterpOptions options; // as footage_jobs.cpp runs it
+    interp::FlowInterpOptions options;
     options.channelOrder = interp::ChannelOrder::RGB;
     Middles out;
     const Clock::time_point start = Clock::now();
-    for (size_t k = 0; k + 1 < frames.size(); ++k)
-        out.frames.push_back(
-            interp::synthesize(interp::computePairFlow(frames[k], frames[k + 1], options), 0.5));
+    std::vector<interp::FramePairFlow> pairs;
+    for (size_t k = 0; k + 1 < frames.size(); ++k) {
+        if (k == 0)
+            pairs.push_back(interp::computePairFlow(frames[0], frames[1], options));
+        if (k + 2 < frames.size())
+            pairs.push_back(interp::computePairFlow(frames[k + 1], frames[k + 2], options)); // look-ahead
+        interp::attachNeighbours(
+            pairs[k], k > 0 ? &pairs[k - 1] : nullptr, k + 1 < pairs.size() ? &pairs[k + 1] : nullptr);
+        out.frames.push_back(interp::synthesize(pairs[k], 0.5));
+        if (k > 0)
+            pairs[k - 1] = {}; // done with it: memory stays a few pairs
+    }
     out.seconds = seconds(start);
     return out;
 }

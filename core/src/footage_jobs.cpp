@@ -346,49 +346,89 @@ Made interpolateFrames(const DiffusionJobRequest& r, FootageMethod method, const
     interp::FlowInterpOptions options;
     options.channelOrder = interp::ChannelOrder::RGB;
     KeyStream keys(frames);
-    Key a, b;
-    if (!keys.next(a))
+    // A window of four key frames, prev, a, b, next: positions between a and b are made from the
+    // pair (a, b), whose trajectories bend with the flows of the pairs on either side (the
+    // acceleration-aware model of flow_interpolation.h). Each pair's flow is computed once and
+    // moves down the window with its frames.
+    struct Slot {
+        Key key;
+        bool present = false;
+    };
+    struct PairSlot {
+        std::optional<interp::FramePairFlow> flow;
+        bool cut = false;
+        bool warned = false;
+    };
+    Slot prev, a, b, next;
+    PairSlot before, pair, after; // (prev, a), (a, b), (b, next)
+    a.present = keys.next(a.key);
+    if (!a.present)
         throw std::runtime_error("interpolation needs at least 2 frames");
-    bool hasB = keys.next(b);
-    std::optional<interp::FramePairFlow> pair;
-    bool cut = false;
+    b.present = keys.next(b.key);
+    next.present = b.present && keys.next(next.key);
+    const auto flowOf = [&](PairSlot& slot, const Slot& x, const Slot& y) -> PairSlot& {
+        if (!slot.flow && x.present && y.present) {
+            slot.flow = interp::computePairFlow(x.key.frame, y.key.frame, options);
+            slot.cut = isSceneCut(*slot.flow);
+        }
+        return slot;
+    };
     std::vector<int64_t> cuts;
     const auto cancelled = [&cb] { return cb.isCancelled && cb.isCancelled(); };
     for (int64_t j = 0; j < total; ++j) {
         if (cancelled())
             throw JobCancelled();
         const RetimePosition at = timing.position(j);
-        // Move the pair forward until b is past the position (or the clip ends).
-        while (hasB && b.index <= at.frame) {
+        // Move the window forward until b is past the position (or the clip ends).
+        while (b.present && b.key.index <= at.frame) {
+            prev = std::move(a);
             a = std::move(b);
-            hasB = keys.next(b);
-            pair.reset();
+            b = std::move(next);
+            before = std::move(pair);
+            pair = std::move(after);
+            after = {};
+            next.present = b.present && keys.next(next.key);
         }
         cv::Mat made;
-        const bool onKey = at.frame == a.index && at.numerator == 0;
-        if (onKey || !hasB) {
-            made = a.frame;
+        const bool onKey = at.frame == a.key.index && at.numerator == 0;
+        if (onKey || !b.present) {
+            made = a.key.frame;
         } else {
             // Position within the key pair (b may be more than one frame on, past duplicates).
-            const double s = static_cast<double>(at.frame - a.index) + at.t();
-            const double t = s / static_cast<double>(b.index - a.index);
+            const int64_t span = b.key.index - a.key.index;
+            const double s = static_cast<double>(at.frame - a.key.index) + at.t();
+            const double t = s / static_cast<double>(span);
             if (method == FootageMethod::Blend) {
-                cv::addWeighted(a.frame, 1 - t, b.frame, t, 0, made);
+                cv::addWeighted(a.key.frame, 1 - t, b.key.frame, t, 0, made);
             } else {
-                if (!pair) {
-                    pair = interp::computePairFlow(a.frame, b.frame, options);
-                    cut = isSceneCut(*pair);
-                    if (cut) {
-                        cuts.push_back(b.index);
-                        if (cb.onWarning)
-                            cb.onWarning(QStringLiteral("scene cut between frames %1 and %2 (at %3): not "
-                                                        "interpolated across it, the nearer frame repeated")
-                                             .arg(a.index)
-                                             .arg(b.index)
-                                             .arg(timeOf(b.index, inRate)));
-                    }
+                PairSlot& current = flowOf(pair, a, b);
+                if (current.cut && !current.warned) {
+                    current.warned = true;
+                    cuts.push_back(b.key.index);
+                    if (cb.onWarning)
+                        cb.onWarning(QStringLiteral("scene cut between frames %1 and %2 (at %3): not "
+                                                    "interpolated across it, the nearer frame repeated")
+                                         .arg(a.key.index)
+                                         .arg(b.key.index)
+                                         .arg(timeOf(b.key.index, inRate)));
                 }
-                made = cut ? (t < 0.5 ? a.frame : b.frame) : interp::synthesize(*pair, t);
+                if (current.cut) {
+                    made = t < 0.5 ? a.key.frame : b.key.frame;
+                } else {
+                    // Neighbours across a scene cut (or past the clip's ends) leave that side at
+                    // constant velocity.
+                    const PairSlot& left = flowOf(before, prev, a);
+                    const PairSlot& right = flowOf(after, b, next);
+                    interp::attachNeighbours(*current.flow, left.flow && !left.cut ? &*left.flow : nullptr,
+                        right.flow && !right.cut ? &*right.flow : nullptr,
+                        prev.present
+                            ? static_cast<double>(a.key.index - prev.key.index) / static_cast<double>(span)
+                            : 1.0,
+                        next.present
+                            ? static_cast<double>(next.key.index - b.key.index) / static_cast<double>(span)
+                            : 1.0);
+                    made = interp::synthesize(*current.flow, t);
+                }
             }
         }
         writer->write(toImage(made));

@@ -144,6 +144,33 @@ TEST(FlowInterpolation, ASubPixelShiftIsRecoveredAtAnyTime)
     EXPECT_EQ(cv::norm(interp::synthesize(pair, 0), a, cv::NORM_INF), 0);
 }
 
+TEST(FlowInterpolation, TheNeighbouringPairsBendTheTrajectoryOfAnAcceleratingMotion)
+{
+    // A texture accelerating to the right, x(s) = 4 s + 4 s^2 px at frame times s = -1, 0, 1, 2: the
+    // true middle of frames 0 and 1 is at 3 px, where constant velocity puts it at 4 px. With the
+    // pairs (-1, 0) and (1, 2) attached, the trajectory is the parabola through them.
+    const cv::Size size(160, 120);
+    const cv::Mat scene = texture({ 260, 200 }, 21);
+    const auto at = [&](double s) { return view(scene, size, 40 + 4 * s + 4 * s * s, 40); };
+    const auto options = rgbOptions();
+    const auto before = interp::computePairFlow(at(-1), at(0), options);
+    const auto after = interp::computePairFlow(at(1), at(2), options);
+    auto pair = interp::computePairFlow(at(0), at(1), options);
+    const cv::Rect inner(16, 16, size.width - 32, size.height - 32); // away from what enters the frame
+    const double constant = psnr(interp::synthesize(pair, 0.5)(inner), at(0.5)(inner));
+    interp::attachNeighbours(pair, &before, &after);
+    for (const double t : { 0.25, 0.5, 0.75 }) {
+        const double got = psnr(interp::synthesize(pair, t)(inner), at(t)(inner));
+        std::cout << "t " << t << ": " << got << " dB, constant velocity at 0.5: " << constant << " dB\n";
+        EXPECT_GE(got, 40.0) << "t = " << t;
+        if (t == 0.5)
+            EXPECT_GE(got, constant + 10.0) << "constant velocity gets " << constant << " dB";
+    }
+    // Detached again (a scene cut on both sides): constant velocity as before.
+    interp::attachNeighbours(pair, nullptr, nullptr);
+    EXPECT_NEAR(psnr(interp::synthesize(pair, 0.5)(inner), at(0.5)(inner)), constant, 1e-9);
+}
+
 TEST(FlowInterpolation, RevealedBackgroundComesFromTheFrameThatShowsIt)
 {
     const cv::Size size(160, 120);

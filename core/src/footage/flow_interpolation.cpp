@@ -140,7 +140,8 @@ cv::Mat consistency(const cv::Mat& forward, const cv::Mat& backward, const FlowI
 }
 
 // Adds `value * weight` with bilinear footprint at (x, y) into the accumulators.
-inline void splat(cv::Mat& acc, cv::Mat& wsum, float x, float y, const cv::Vec2f& value, float weight)
+template <typename V>
+inline void splat(cv::Mat& acc, cv::Mat& wsum, float x, float y, const V& value, float weight)
 {
     const int x0 = int(std::floor(x)), y0 = int(std::floor(y));
     const float ax = x - x0, ay = y - y0;
@@ -153,13 +154,14 @@ inline void splat(cv::Mat& acc, cv::Mat& wsum, float x, float y, const cv::Vec2f
         const float wk = wts[k] * weight;
         if (wk <= 0.0f)
             continue;
-        acc.at<cv::Vec2f>(ys[k], xs[k]) += value * wk;
+        acc.at<V>(ys[k], xs[k]) += value * wk;
         wsum.at<float>(ys[k], xs[k]) += wk;
     }
 }
 
 // Normalises premultiplied `acc` by `wsum`; pixels with no weight are filled by push-pull
 // (each level is an area-average of the finer one; empty pixels take the upsampled coarser value).
+template <typename V>
 cv::Mat normaliseAndFill(const cv::Mat& acc, const cv::Mat& wsum)
 {
     constexpr float kEmpty = 1e-8f;
@@ -179,17 +181,17 @@ cv::Mat normaliseAndFill(const cv::Mat& acc, const cv::Mat& wsum)
         cv::Mat up;
         if (!value.empty())
             cv::resize(value, up, a.size(), 0, 0, cv::INTER_LINEAR);
-        cv::Mat out(a.size(), CV_32FC2);
+        cv::Mat out(a.size(), acc.type());
         for (int y = 0; y < a.rows; ++y) {
-            const auto* pa = a.ptr<cv::Vec2f>(y);
+            const auto* pa = a.ptr<V>(y);
             const auto* pw = w.ptr<float>(y);
-            auto* po = out.ptr<cv::Vec2f>(y);
-            const cv::Vec2f* pu = up.empty() ? nullptr : up.ptr<cv::Vec2f>(y);
+            auto* po = out.ptr<V>(y);
+            const V* pu = up.empty() ? nullptr : up.ptr<V>(y);
             for (int x = 0; x < a.cols; ++x) {
                 if (pw[x] > kEmpty)
-                    po[x] = pa[x] / pw[x];
+                    po[x] = pa[x] * (1.0f / pw[x]);
                 else
-                    po[x] = pu ? pu[x] : cv::Vec2f(0, 0);
+                    po[x] = pu ? pu[x] : V::all(0);
             }
         }
         value = out;
@@ -197,13 +199,55 @@ cv::Mat normaliseAndFill(const cv::Mat& acc, const cv::Mat& wsum)
     return value;
 }
 
-// Motion field at time t: the 0->1 displacement of the trajectory through each pixel.
+// Trajectory model of one source frame: the displacement from the source pixel after a time
+// distance s in [0, 1] towards the other frame is d(s) = acc s^2 + (f - acc) s, so d(1) = f (the
+// flow). acc = 0 is constant velocity. With the flow g to the frame on the far side (one frame
+// interval back in time), constant acceleration gives acc = (f + g) / 2 (quadratic video
+// interpolation, Xu et al., NeurIPS 2019). acc is weighted by the confidence of g (relative to
+// the confidence floor) and by accelerationWeight, and its length is limited to
+// maxAccelerationRatio * |f| (a bounded correction of the straight path).
+cv::Mat accelerationField(
+    const cv::Mat& f, const cv::Mat& g, const cv::Mat& gConf, double spacing, const FlowInterpOptions& o)
+{
+    cv::Mat acc(f.size(), CV_32FC2, cv::Scalar::all(0));
+    if (g.empty() || o.accelerationWeight <= 0)
+        return acc;
+    const float floorC = float(o.confidenceFloor);
+    const float ratio = float(o.maxAccelerationRatio);
+    const float tau = float(std::clamp(spacing, 0.1, 10.0));
+    cv::parallel_for_(cv::Range(0, f.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const auto* pf = f.ptr<cv::Vec2f>(y);
+            const auto* pg = g.ptr<cv::Vec2f>(y);
+            const float* pc = gConf.empty() ? nullptr : gConf.ptr<float>(y);
+            auto* pa = acc.ptr<cv::Vec2f>(y);
+            for (int x = 0; x < f.cols; ++x) {
+                float wgt = float(o.accelerationWeight);
+                if (pc && o.accelerationConfidenceGate)
+                    wgt *= std::clamp((pc[x] - floorC) / std::max(1e-3f, 1.0f - floorC), 0.0f, 1.0f);
+                // Parabola through d(1) = f and d(-tau) = g: acc = (g + tau f) / (tau (tau + 1)).
+                cv::Vec2f a = (pg[x] + pf[x] * tau) * (wgt / (tau * (tau + 1.0f)));
+                if (ratio > 0) {
+                    const float la = std::sqrt(a.dot(a)), lim = ratio * std::sqrt(pf[x].dot(pf[x]));
+                    if (la > lim)
+                        a *= lim / la;
+                }
+                pa[x] = a;
+            }
+        }
+    });
+    return acc;
+}
+
+// Sampling offsets at time t: for each pixel, (dx0, dy0, dx1, dy1) such that the trajectory
+// through it came from (x + dx0, y + dy0) in frame 0 and goes to (x + dx1, y + dy1) in frame 1.
+// Both frames' trajectories are forward-splatted ("flow reversal").
 cv::Mat motionAtTime(const cv::Mat& flow01, const cv::Mat& flow10, const cv::Mat& conf0, const cv::Mat& conf1,
-    const FlowInterpOptions& o, float t)
+    const cv::Mat& acc0, const cv::Mat& acc1, const FlowInterpOptions& o, float t)
 {
     const int w = flow01.cols, h = flow01.rows;
-    cv::Mat acc[2] = { cv::Mat(flow01.size(), CV_32FC2, cv::Scalar::all(0)),
-        cv::Mat(flow01.size(), CV_32FC2, cv::Scalar::all(0)) };
+    cv::Mat acc[2] = { cv::Mat(flow01.size(), CV_32FC4, cv::Scalar::all(0)),
+        cv::Mat(flow01.size(), CV_32FC4, cv::Scalar::all(0)) };
     cv::Mat wsum[2] = { cv::Mat(flow01.size(), CV_32F, cv::Scalar::all(0)),
         cv::Mat(flow01.size(), CV_32F, cv::Scalar::all(0)) };
     // A trajectory is extrapolated less from the nearer frame, so that frame's estimate counts more.
@@ -214,36 +258,46 @@ cv::Mat motionAtTime(const cv::Mat& flow01, const cv::Mat& flow10, const cv::Mat
             for (int k = r.start; k < r.end; ++k) {
                 const cv::Mat& fl = k == 0 ? flow01 : flow10;
                 const cv::Mat& cf = k == 0 ? conf0 : conf1;
-                const float tt = k == 0 ? t : 1 - t; // extrapolation distance
-                const float sign = k == 0 ? 1.0f : -1.0f; // splatted value is the 0->1 motion
+                const cv::Mat& ac = k == 0 ? acc0 : acc1;
+                const float s = k == 0 ? t : 1 - t; // time distance from the source frame
                 const float wk = k == 0 ? 1 - t : t;
                 for (int y = 0; y < h; ++y) {
                     const auto* f = fl.ptr<cv::Vec2f>(y);
                     const auto* c = cf.ptr<float>(y);
-                    for (int x = 0; x < w; ++x)
-                        splat(acc[k], wsum[k], x + tt * f[x][0], y + tt * f[x][1], f[x] * sign, wk * c[x]);
+                    const auto* a = ac.ptr<cv::Vec2f>(y);
+                    for (int x = 0; x < w; ++x) {
+                        const cv::Vec2f d = a[x] * (s * s) + (f[x] - a[x]) * s;
+                        // Offsets from the time-t position back to the source and on to the other frame.
+                        const cv::Vec2f toSrc = -d, toOther = f[x] - d;
+                        const cv::Vec4f v = k == 0 ? cv::Vec4f(toSrc[0], toSrc[1], toOther[0], toOther[1])
+                                                   : cv::Vec4f(toOther[0], toOther[1], toSrc[0], toSrc[1]);
+                        splat(acc[k], wsum[k], x + d[0], y + d[1], v, wk * c[x]);
+                    }
                 }
             }
         },
         2);
-    cv::Mat motion = normaliseAndFill(acc[0] + acc[1], wsum[0] + wsum[1]);
+    cv::Mat motion = normaliseAndFill<cv::Vec4f>(acc[0] + acc[1], wsum[0] + wsum[1]);
 
     const int k = o.motionMedian;
     if (k >= 3) {
-        cv::Mat ch[2];
+        cv::Mat ch[4];
         cv::split(motion, ch);
         for (auto& m : ch)
             cv::medianBlur(m, m, std::min(k, 5) | 1);
-        cv::merge(ch, 2, motion);
+        cv::merge(ch, 4, motion);
     }
     return motion;
 }
 
-// Integer-offset block matching on downscaled luma: returns a CV_32FC2 flow at g0's size.
+// Integer-offset block matching on downscaled luma, both directions from one cost volume.
 // Exhaustive search, 5x5 SAD blocks (box sum with replicated border), a small penalty on the
-// offset length; ties keep the offset that comes first in raster order (dy, then dx), so the
-// result does not depend on the number of threads.
-cv::Mat blockMatchFlow(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptions& o)
+// offset length. The SAD of block x in g0 against block x + d in g1 is also the SAD of block
+// x + d in g1 against block x in g0, so every cost evaluated for the 0->1 search is scattered
+// into the 1->0 search as well (half the work of two searches). Ties keep the offset that comes
+// first in raster order (dy, then dx), so the result does not depend on the number of threads.
+// Returns the CV_32FC2 flows 0->1 and 1->0 at g0's size.
+void blockMatchFlows(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptions& o, cv::Mat& out01, cv::Mat& out10)
 {
     const double longer = std::max(g0.cols, g0.rows);
     const double scale = std::max(1.0, longer / std::max(16, o.matchWorkingSize));
@@ -261,20 +315,23 @@ cv::Mat blockMatchFlow(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOpt
     const double penaltyPerPixel = 0.05 * (2 * kB + 1) * (2 * kB + 1);
     const int W = ws.width, H = ws.height, side = 2 * radius + 1;
     const int nPix = W * H;
-    // Global best (cost, offset index), merged from the per-stripe results.
-    std::vector<uint16_t> best(nPix, std::numeric_limits<uint16_t>::max());
-    std::vector<int32_t> bestIdx(nPix, std::numeric_limits<int32_t>::max());
+    constexpr uint16_t kMaxCost = std::numeric_limits<uint16_t>::max();
+    constexpr int32_t kMaxIdx = std::numeric_limits<int32_t>::max();
+    // Global best (cost, offset index) per direction, merged from the per-stripe results.
+    std::vector<uint16_t> best[2] = { std::vector<uint16_t>(nPix, kMaxCost), std::vector<uint16_t>(nPix, kMaxCost) };
+    std::vector<int32_t> bestIdx[2] = { std::vector<int32_t>(nPix, kMaxIdx), std::vector<int32_t>(nPix, kMaxIdx) };
     std::mutex mergeMutex;
 
     cv::parallel_for_(cv::Range(0, side), [&](const cv::Range& dyRange) {
-        std::vector<uint16_t> lBest(nPix, std::numeric_limits<uint16_t>::max());
-        std::vector<int32_t> lIdx(nPix, std::numeric_limits<int32_t>::max());
+        std::vector<uint16_t> lBest[2] = { std::vector<uint16_t>(nPix, kMaxCost), std::vector<uint16_t>(nPix, kMaxCost) };
+        std::vector<int32_t> lIdx[2] = { std::vector<int32_t>(nPix, kMaxIdx), std::vector<int32_t>(nPix, kMaxIdx) };
         const int PW = W + 2 * kB, PH = H + 2 * kB;
-        std::vector<uint16_t> diff(size_t(PW) * PH), vsum(size_t(PW) * H);
+        std::vector<uint16_t> diff(size_t(PW) * PH), vsum(size_t(PW) * H), cost(W);
         for (int iy = dyRange.start; iy < dyRange.end; ++iy) {
             const int dy = iy - radius;
             for (int dx = -radius; dx <= radius; ++dx) {
                 const int idx = iy * side + (dx + radius);
+                const int ridx = (side - 1 - iy) * side + (radius - dx); // index of -d
                 const uint16_t pen
                     = uint16_t(std::lround(penaltyPerPixel * std::sqrt(double(dx * dx + dy * dy))));
                 // |a - shifted b| with a kB-pixel replicated border.
@@ -302,44 +359,67 @@ cv::Mat blockMatchFlow(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOpt
                         v[x]
                             = uint16_t(d0[x] + d0[x + PW] + d0[x + 2 * PW] + d0[x + 3 * PW] + d0[x + 4 * PW]);
                 }
+                // Valid columns of the reverse scatter: 0 <= x + dx < W.
+                const int xr0 = std::max(0, -dx), xr1 = std::min(W, W - dx);
                 for (int y = 0; y < H; ++y) {
                     const uint16_t* v = vsum.data() + size_t(y) * PW;
-                    uint16_t* lb = lBest.data() + size_t(y) * W;
-                    int32_t* li = lIdx.data() + size_t(y) * W;
+                    uint16_t* lb = lBest[0].data() + size_t(y) * W;
+                    int32_t* li = lIdx[0].data() + size_t(y) * W;
+                    uint16_t* c = cost.data();
                     for (int x = 0; x < W; ++x) {
-                        const uint16_t c = uint16_t(v[x] + v[x + 1] + v[x + 2] + v[x + 3] + v[x + 4] + pen);
-                        const bool better = c < lb[x];
-                        lb[x] = better ? c : lb[x];
+                        c[x] = uint16_t(v[x] + v[x + 1] + v[x + 2] + v[x + 3] + v[x + 4] + pen);
+                        const bool better = c[x] < lb[x];
+                        lb[x] = better ? c[x] : lb[x];
                         li[x] = better ? idx : li[x];
+                    }
+                    const int yr = y + dy;
+                    if (yr < 0 || yr >= H)
+                        continue;
+                    // Block x + d of g1 against block x of g0: offset -d for the 1->0 search.
+                    // Within a stripe the reverse indices arrive in decreasing order: ties take
+                    // the later (smaller) index.
+                    uint16_t* rb = lBest[1].data() + size_t(yr) * W + dx;
+                    int32_t* ri = lIdx[1].data() + size_t(yr) * W + dx;
+                    for (int x = xr0; x < xr1; ++x) {
+                        const bool better = c[x] <= rb[x];
+                        rb[x] = better ? c[x] : rb[x];
+                        ri[x] = better ? ridx : ri[x];
                     }
                 }
             }
         }
         std::lock_guard<std::mutex> lock(mergeMutex);
-        for (int i = 0; i < nPix; ++i)
-            if (lBest[i] < best[i] || (lBest[i] == best[i] && lIdx[i] < bestIdx[i])) {
-                best[i] = lBest[i];
-                bestIdx[i] = lIdx[i];
-            }
+        for (int dir = 0; dir < 2; ++dir)
+            for (int i = 0; i < nPix; ++i)
+                if (lBest[dir][i] < best[dir][i] || (lBest[dir][i] == best[dir][i] && lIdx[dir][i] < bestIdx[dir][i])) {
+                    best[dir][i] = lBest[dir][i];
+                    bestIdx[dir][i] = lIdx[dir][i];
+                }
     });
 
-    cv::Mat bestX(ws, CV_32F), bestY(ws, CV_32F);
-    for (int y = 0; y < H; ++y) {
-        float* px = bestX.ptr<float>(y);
-        float* py = bestY.ptr<float>(y);
-        for (int x = 0; x < W; ++x) {
-            const int idx = bestIdx[size_t(y) * W + x];
-            px[x] = float((idx % side - radius) * scale);
-            py[x] = float((idx / side - radius) * scale);
+    for (int dir = 0; dir < 2; ++dir) {
+        cv::Mat bestX(ws, CV_32F), bestY(ws, CV_32F);
+        for (int y = 0; y < H; ++y) {
+            float* px = bestX.ptr<float>(y);
+            float* py = bestY.ptr<float>(y);
+            for (int x = 0; x < W; ++x) {
+                const int idx = bestIdx[dir][size_t(y) * W + x];
+                if (idx == kMaxIdx) { // no candidate (cannot happen for dir 0; d = 0 is always valid)
+                    px[x] = py[x] = 0.0f;
+                    continue;
+                }
+                px[x] = float((idx % side - radius) * scale);
+                py[x] = float((idx / side - radius) * scale);
+            }
         }
+        // A 3x3 median removes isolated false matches; bilinear upsampling avoids block edges.
+        cv::medianBlur(bestX, bestX, 3);
+        cv::medianBlur(bestY, bestY, 3);
+        cv::Mat flow;
+        cv::merge(std::vector<cv::Mat> { bestX, bestY }, flow);
+        cv::resize(flow, flow, g0.size(), 0, 0, cv::INTER_LINEAR);
+        (dir == 0 ? out01 : out10) = flow;
     }
-    // A 3x3 median removes isolated false matches; bilinear upsampling avoids block edges.
-    cv::medianBlur(bestX, bestX, 3);
-    cv::medianBlur(bestY, bestY, 3);
-    cv::Mat flow;
-    cv::merge(std::vector<cv::Mat> { bestX, bestY }, flow);
-    cv::resize(flow, flow, g0.size(), 0, 0, cv::INTER_LINEAR);
-    return flow;
 }
 
 // Local colour matching cost of a flow field: box-filtered L1 difference of I0 and warped I1.
@@ -368,13 +448,8 @@ cv::Mat matchingCost(const cv::Mat& f0, const cv::Mat& f1, const cv::Mat& flow, 
 // cost by the factor fusionPreference). Gating by consistency keeps block matching away from
 // periodic textures, where it finds wrong matches that DIS's smoothness avoids.
 void fuseWithBlockMatching(const cv::Mat& f0, const cv::Mat& f1, const cv::Mat& g0, const cv::Mat& g1,
-    const cv::Mat& conf, const FlowInterpOptions& o, cv::Mat& flow)
+    const cv::Mat& conf, const cv::Mat& bm, const FlowInterpOptions& o, cv::Mat& flow)
 {
-    cv::Mat bm;
-    {
-        PROFILE("bm search");
-        bm = blockMatchFlow(g0, g1, o);
-    }
     const int window = 2 * std::max(2, int(std::lround(0.006 * std::sqrt(diagonalSq(g0.size()))))) + 1;
     const cv::Mat costDis = matchingCost(f0, f1, flow, window);
     const cv::Mat costBm = matchingCost(f0, f1, bm, window);
@@ -455,12 +530,16 @@ FramePairFlow computePairFlow(const cv::Mat& frame0, const cv::Mat& frame1, cons
         PROFILE("bm fusion x2");
         const cv::Mat c0 = consistency(flow01, flow10, options);
         const cv::Mat c1 = consistency(flow10, flow01, options);
-        fuseWithBlockMatching(f0, f1, g0, g1, c0, options, flow01);
-        fuseWithBlockMatching(f1, f0, g1, g0, c1, options, flow10);
+        cv::Mat bm01, bm10;
+        {
+            PROFILE("bm search");
+            blockMatchFlows(g0, g1, options, bm01, bm10);
+        }
+        fuseWithBlockMatching(f0, f1, g0, g1, c0, bm01, options, flow01);
+        fuseWithBlockMatching(f1, f0, g1, g0, c1, bm10, options, flow10);
     }
     cv::Mat conf0 = consistency(flow01, flow10, options);
     cv::Mat conf1 = consistency(flow10, flow01, options);
-
     if (ws == frame0.size()) {
         pair.flow01 = flow01;
         pair.flow10 = flow10;
@@ -501,7 +580,9 @@ cv::Mat synthesize(const FramePairFlow& p, double tIn)
     cv::Mat motion;
     {
         PROFILE("splat");
-        motion = motionAtTime(flow01, flow10, conf0, conf1, o, t);
+        const cv::Mat acc0 = accelerationField(flow01, p.flow0Prev, p.conf0Prev, p.prevSpacing, o);
+        const cv::Mat acc1 = accelerationField(flow10, p.flow1Next, p.conf1Next, p.nextSpacing, o);
+        motion = motionAtTime(flow01, flow10, conf0, conf1, acc0, acc1, o, t);
     }
 
     // Visibility from the trajectory test, at the working resolution.
@@ -513,12 +594,13 @@ cv::Mat synthesize(const FramePairFlow& p, double tIn)
         constexpr float kOutside = 1e-6f;
         cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
             for (int y = rows.start; y < rows.end; ++y) {
-                const auto* u = motion.ptr<cv::Vec2f>(y);
+                const auto* u = motion.ptr<cv::Vec4f>(y);
                 auto* b0 = blend0.ptr<float>(y);
                 for (int x = 0; x < w; ++x) {
-                    const cv::Vec2f ux = u[x];
-                    const float x0 = x - t * ux[0], y0 = y - t * ux[1];
-                    const float x1 = x + (1 - t) * ux[0], y1 = y + (1 - t) * ux[1];
+                    // 0->1 displacement of the trajectory through this pixel.
+                    const cv::Vec2f ux(u[x][2] - u[x][0], u[x][3] - u[x][1]);
+                    const float x0 = x + u[x][0], y0 = y + u[x][1];
+                    const float x1 = x + u[x][2], y1 = y + u[x][3];
                     float v0 = kOutside, v1 = kOutside;
                     if (insideFrame(x0, y0, w, h)) {
                         // Frame 0 sees this point if its own flow there follows the same trajectory.
@@ -551,17 +633,20 @@ cv::Mat synthesize(const FramePairFlow& p, double tIn)
     {
         PROFILE("maps");
         if (motion.size() != full) {
-            motion = resizeFlow(motion, full);
+            const cv::Size ms = motion.size();
+            cv::resize(motion, motion, full, 0, 0, cv::INTER_LINEAR);
+            const float sx = float(full.width) / ms.width, sy = float(full.height) / ms.height;
+            motion = motion.mul(cv::Scalar(sx, sy, sx, sy));
             cv::resize(blend0, blend0, full, 0, 0, cv::INTER_LINEAR);
         }
         cv::parallel_for_(cv::Range(0, full.height), [&](const cv::Range& rows) {
             for (int y = rows.start; y < rows.end; ++y) {
-                const auto* u = motion.ptr<cv::Vec2f>(y);
+                const auto* u = motion.ptr<cv::Vec4f>(y);
                 auto* m0 = map0.ptr<cv::Vec2f>(y);
                 auto* m1 = map1.ptr<cv::Vec2f>(y);
                 for (int x = 0; x < full.width; ++x) {
-                    m0[x] = cv::Vec2f(x - t * u[x][0], y - t * u[x][1]);
-                    m1[x] = cv::Vec2f(x + (1 - t) * u[x][0], y + (1 - t) * u[x][1]);
+                    m0[x] = cv::Vec2f(x + u[x][0], y + u[x][1]);
+                    m1[x] = cv::Vec2f(x + u[x][2], y + u[x][3]);
                 }
             }
         });
@@ -638,6 +723,41 @@ cv::Mat synthesize(const FramePairFlow& p, double tIn)
         }
     });
     return out;
+}
+
+void attachNeighbours(FramePairFlow& pair, const FramePairFlow* previous, const FramePairFlow* next,
+    double previousSpacing, double nextSpacing)
+{
+    CV_Assert(previousSpacing > 0 && nextSpacing > 0);
+    pair.prevSpacing = previousSpacing;
+    pair.nextSpacing = nextSpacing;
+    const bool useWork = !pair.workFlow01.empty();
+    const cv::Size ws = useWork ? pair.workFlow01.size() : pair.flow01.size();
+    const auto pick = [&](const FramePairFlow& other, bool forward, cv::Mat& flow, cv::Mat& conf) {
+        const bool otherWork = !other.workFlow01.empty();
+        const cv::Mat& f = forward ? (otherWork ? other.workFlow01 : other.flow01)
+                                   : (otherWork ? other.workFlow10 : other.flow10);
+        const cv::Mat& c = forward ? (otherWork ? other.workConf0 : other.conf0)
+                                   : (otherWork ? other.workConf1 : other.conf1);
+        if (f.empty() || other.frame0.size() != pair.frame0.size()) {
+            flow.release();
+            conf.release();
+            return;
+        }
+        flow = resizeFlow(f, ws);
+        if (c.size() == ws)
+            conf = c;
+        else
+            cv::resize(c, conf, ws, 0, 0, cv::INTER_LINEAR);
+    };
+    if (previous)
+        pick(*previous, false, pair.flow0Prev, pair.conf0Prev); // frame0 -> the frame before it
+    else
+        pair.flow0Prev.release(), pair.conf0Prev.release();
+    if (next)
+        pick(*next, true, pair.flow1Next, pair.conf1Next); // frame1 -> the frame after it
+    else
+        pair.flow1Next.release(), pair.conf1Next.release();
 }
 
 cv::Mat interpolateFrame(

@@ -10,14 +10,18 @@
 //      flow (on a downscaled copy, search radius relative to the image diagonal) replaces it if it
 //      matches the colours clearly better; the fused flow is then variationally refined and the
 //      confidences recomputed. This recovers small fast objects that coarse-to-fine flow loses.
-//   4. Both flows are forward-splatted ("flow reversal") to time t, assuming constant velocity along
-//      each trajectory, giving one motion field u_t (the 0->1 displacement of the trajectory through
-//      each pixel at time t). Splat weights are the confidences, so occluded pixels lose against
+//   4. Both flows are forward-splatted ("flow reversal") to time t along each trajectory (constant
+//      velocity, or a parabola when the neighbouring pairs' flows are attached: see
+//      attachNeighbours and FlowInterpOptions::accelerationWeight), giving for each pixel at time t
+//      the offsets to its trajectory's points in frame 0 and in frame 1. Splat weights are the
+//      confidences, so occluded pixels lose against
 //      visible ones where trajectories collide. Pixels reached by no trajectory are filled by
 //      push-pull (multi-scale normalised) interpolation; a small median removes outliers.
-//   5. Both frames are backward-warped (bicubic) along u_t: I0(x - t u_t), I1(x + (1 - t) u_t).
+//   5. Both frames are backward-warped (bicubic) along those offsets (with constant velocity and
+//      u_t the 0->1 displacement through x: I0(x - t u_t), I1(x + (1 - t) u_t)).
 //   6. Per-pixel visibility in each frame is measured by checking that the source frame's own flow
-//      at the sampled point agrees with u_t (a trajectory test); samples outside the frame are
+//      at the sampled point agrees with the trajectory's 0->1 displacement u_t (a trajectory test);
+//      samples outside the frame are
 //      invisible. The two warps are blended with weights (1 - t) V0 and t V1 (smoothed spatially),
 //      so occluded or out-of-frame samples are replaced by the other frame's sample.
 //
@@ -27,6 +31,10 @@
 // or, for several times between the same pair (e.g. 24 -> 60 fps conversion):
 //   auto pair = kinora::core::interp::computePairFlow(a, b, opt);
 //   for (double t : {0.4, 0.8}) out.push_back(kinora::core::interp::synthesize(pair, t));
+// Streaming callers should keep the pairs of the neighbouring intervals (one key frame of
+// look-ahead) and attach them, which makes trajectories acceleration-aware at no extra flow cost:
+//   pairs (A,B), (B,C), (C,D) from computePairFlow; for the interval B..C:
+//   kinora::core::interp::attachNeighbours(pairBC, &pairAB, &pairCD);
 //
 // All thresholds are either relative to the flow magnitude or to the image size, so the method
 // does not depend on resolution. Thread safety: functions are re-entrant (no global state); OpenCV
@@ -113,6 +121,22 @@ struct FlowInterpOptions {
     // Number of softening passes; pass k uses sigma and level times 2^k (wider averages only
     // where the disagreement is larger).
     int uncertaintyPasses = 1;
+
+    // Acceleration-aware trajectories (used only where attachNeighbours() supplied the flows to the
+    // frames before frame0 / after frame1; otherwise constant velocity). Each source frame's
+    // trajectory towards time t is the parabola through its flow f to the other frame of the pair
+    // and its flow g to the neighbour on the far side (quadratic video interpolation, Xu et al.,
+    // NeurIPS 2019): with s the time distance from the source frame (in pair intervals),
+    //   d(s) = acc s^2 + (f - acc) s,   acc = accelerationWeight * c * (g + tau f) / (tau (tau + 1)),
+    // so d(1) = f and d(-tau) = g; tau is the neighbour's spacing (1 for evenly spaced frames,
+    // giving acc = (f + g) / 2). c = 1 unless accelerationConfidenceGate, which scales acc by g's
+    // forward-backward confidence (rescaled from [confidenceFloor, 1] to [0, 1]). |acc| is limited
+    // to maxAccelerationRatio * |f| (0: no limit): a large acceleration of a pixel that barely moves
+    // within the pair is more likely a wrong g than real motion. accelerationWeight = 0 is
+    // constant velocity.
+    double accelerationWeight = 1.0;
+    double maxAccelerationRatio = 10.0;
+    bool accelerationConfidenceGate = false;
 };
 
 // Everything that depends only on the frame pair, computed once and reused for every t.
@@ -124,12 +148,31 @@ struct FramePairFlow {
     // The same fields at the working resolution (see flowMaxPixels); empty when that equals the
     // frame size or when the pair was filled in by hand (synthesize then uses the fields above).
     cv::Mat workFlow01, workFlow10, workConf0, workConf1;
+    // Optional neighbour flows at the working resolution, set by attachNeighbours(): frame0 -> the
+    // frame before it, frame1 -> the frame after it, with their forward-backward confidences.
+    // Empty: constant-velocity trajectories on that side.
+    cv::Mat flow0Prev, conf0Prev, flow1Next, conf1Next;
+    // Time from the frame before frame0 to frame0, and from frame1 to the frame after it, in units
+    // of this pair's interval (1 = evenly spaced).
+    double prevSpacing = 1.0, nextSpacing = 1.0;
 };
 
 // Estimates the flows and confidences of a pair of same-sized CV_8UC3 frames.
 // Throws cv::Exception on mismatched or unsupported input.
 FramePairFlow computePairFlow(
     const cv::Mat& frame0, const cv::Mat& frame1, const FlowInterpOptions& options = {});
+
+// Supplies the acceleration-aware model with the neighbouring pairs' flows, at no extra flow cost
+// for a caller that streams frames: `previous` must be the FramePairFlow of (the frame before
+// frame0, frame0) and `next` that of (frame1, the frame after frame1), both computed by
+// computePairFlow with the same options and frame size. previousSpacing / nextSpacing give the time
+// from the previous frame to frame0 and from frame1 to the next frame in units of the pair's own
+// interval (1 when the key frames are evenly spaced; e.g. 2 when a duplicated frame was dropped
+// between them). Either may be null (start or end of the clip, scene cut on that side): that side
+// then keeps constant velocity. Only the flows are copied (reference-counted), so
+// the neighbours need not outlive `pair`. Call again to change or clear them.
+void attachNeighbours(FramePairFlow& pair, const FramePairFlow* previous, const FramePairFlow* next,
+    double previousSpacing = 1.0, double nextSpacing = 1.0);
 
 // Synthesises the frame at time t (0 = frame0, 1 = frame1; values outside [0, 1] are clamped).
 cv::Mat synthesize(const FramePairFlow& pair, double t);
