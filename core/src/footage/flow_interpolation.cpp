@@ -161,8 +161,7 @@ inline void splat(cv::Mat& acc, cv::Mat& wsum, float x, float y, const V& value,
 
 // Normalises premultiplied `acc` by `wsum`; pixels with no weight are filled by push-pull
 // (each level is an area-average of the finer one; empty pixels take the upsampled coarser value).
-template <typename V>
-cv::Mat normaliseAndFill(const cv::Mat& acc, const cv::Mat& wsum)
+template <typename V> cv::Mat normaliseAndFill(const cv::Mat& acc, const cv::Mat& wsum)
 {
     constexpr float kEmpty = 1e-8f;
     std::vector<cv::Mat> accs { acc }, wsums { wsum };
@@ -297,7 +296,8 @@ cv::Mat motionAtTime(const cv::Mat& flow01, const cv::Mat& flow10, const cv::Mat
 // into the 1->0 search as well (half the work of two searches). Ties keep the offset that comes
 // first in raster order (dy, then dx), so the result does not depend on the number of threads.
 // Returns the CV_32FC2 flows 0->1 and 1->0 at g0's size.
-void blockMatchFlows(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptions& o, cv::Mat& out01, cv::Mat& out10)
+void blockMatchFlows(
+    const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptions& o, cv::Mat& out01, cv::Mat& out10)
 {
     const double longer = std::max(g0.cols, g0.rows);
     const double scale = std::max(1.0, longer / std::max(16, o.matchWorkingSize));
@@ -318,13 +318,17 @@ void blockMatchFlows(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptio
     constexpr uint16_t kMaxCost = std::numeric_limits<uint16_t>::max();
     constexpr int32_t kMaxIdx = std::numeric_limits<int32_t>::max();
     // Global best (cost, offset index) per direction, merged from the per-stripe results.
-    std::vector<uint16_t> best[2] = { std::vector<uint16_t>(nPix, kMaxCost), std::vector<uint16_t>(nPix, kMaxCost) };
-    std::vector<int32_t> bestIdx[2] = { std::vector<int32_t>(nPix, kMaxIdx), std::vector<int32_t>(nPix, kMaxIdx) };
+    std::vector<uint16_t> best[2]
+        = { std::vector<uint16_t>(nPix, kMaxCost), std::vector<uint16_t>(nPix, kMaxCost) };
+    std::vector<int32_t> bestIdx[2]
+        = { std::vector<int32_t>(nPix, kMaxIdx), std::vector<int32_t>(nPix, kMaxIdx) };
     std::mutex mergeMutex;
 
     cv::parallel_for_(cv::Range(0, side), [&](const cv::Range& dyRange) {
-        std::vector<uint16_t> lBest[2] = { std::vector<uint16_t>(nPix, kMaxCost), std::vector<uint16_t>(nPix, kMaxCost) };
-        std::vector<int32_t> lIdx[2] = { std::vector<int32_t>(nPix, kMaxIdx), std::vector<int32_t>(nPix, kMaxIdx) };
+        std::vector<uint16_t> lBest[2]
+            = { std::vector<uint16_t>(nPix, kMaxCost), std::vector<uint16_t>(nPix, kMaxCost) };
+        std::vector<int32_t> lIdx[2]
+            = { std::vector<int32_t>(nPix, kMaxIdx), std::vector<int32_t>(nPix, kMaxIdx) };
         const int PW = W + 2 * kB, PH = H + 2 * kB;
         std::vector<uint16_t> diff(size_t(PW) * PH), vsum(size_t(PW) * H), cost(W);
         for (int iy = dyRange.start; iy < dyRange.end; ++iy) {
@@ -391,7 +395,8 @@ void blockMatchFlows(const cv::Mat& g0, const cv::Mat& g1, const FlowInterpOptio
         std::lock_guard<std::mutex> lock(mergeMutex);
         for (int dir = 0; dir < 2; ++dir)
             for (int i = 0; i < nPix; ++i)
-                if (lBest[dir][i] < best[dir][i] || (lBest[dir][i] == best[dir][i] && lIdx[dir][i] < bestIdx[dir][i])) {
+                if (lBest[dir][i] < best[dir][i]
+                    || (lBest[dir][i] == best[dir][i] && lIdx[dir][i] < bestIdx[dir][i])) {
                     best[dir][i] = lBest[dir][i];
                     bestIdx[dir][i] = lIdx[dir][i];
                 }
