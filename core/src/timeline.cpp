@@ -133,49 +133,42 @@ QString Timeline::add(TimelineClip clip)
     return clip.id;
 }
 
-bool Timeline::move(const QString& id, int64_t start, int track)
+template <typename Change> bool Timeline::edit(const QString& id, Change change)
 {
     auto it = std::find_if(m_clips.begin(), m_clips.end(), [&](const TimelineClip& c) { return c.id == id; });
     if (it == m_clips.end())
         return false;
-    it->start = std::max<int64_t>(0, start);
-    it->track = std::max(0, track);
-    const TimelineClip moved = *it;
-    m_tracks = std::max(m_tracks, moved.track + 1);
-    clear(moved.track, moved.start, moved.end(), moved.id);
+    change(*it);
+    const TimelineClip edited = *it; // clear() may reallocate m_clips
+    m_tracks = std::max(m_tracks, edited.track + 1);
+    clear(edited.track, edited.start, edited.end(), edited.id);
     sort();
     return true;
+}
+
+bool Timeline::move(const QString& id, int64_t start, int track)
+{
+    return edit(id, [&](TimelineClip& c) {
+        c.start = std::max<int64_t>(0, start);
+        c.track = std::max(0, track);
+    });
 }
 
 bool Timeline::trimStart(const QString& id, int64_t frame)
 {
-    auto it = std::find_if(m_clips.begin(), m_clips.end(), [&](const TimelineClip& c) { return c.id == id; });
-    if (it == m_clips.end())
-        return false;
-    TimelineClip& c = *it;
-    frame = std::clamp(frame, std::max<int64_t>(0, c.start - c.sourceIn), c.end() - 1);
-    const int64_t shift = frame - c.start;
-    c.sourceIn += shift;
-    c.length -= shift;
-    c.start = frame;
-    const TimelineClip trimmed = c;
-    clear(trimmed.track, trimmed.start, trimmed.end(), trimmed.id);
-    sort();
-    return true;
+    return edit(id, [&](TimelineClip& c) {
+        const int64_t to = std::clamp(frame, std::max<int64_t>(0, c.start - c.sourceIn), c.end() - 1);
+        c.sourceIn += to - c.start;
+        c.length -= to - c.start;
+        c.start = to;
+    });
 }
 
 bool Timeline::trimEnd(const QString& id, int64_t frame)
 {
-    auto it = std::find_if(m_clips.begin(), m_clips.end(), [&](const TimelineClip& c) { return c.id == id; });
-    if (it == m_clips.end())
-        return false;
-    TimelineClip& c = *it;
-    frame = std::clamp(frame, c.start + 1, c.start + (c.sourceFrames - c.sourceIn));
-    c.length = frame - c.start;
-    const TimelineClip trimmed = c;
-    clear(trimmed.track, trimmed.start, trimmed.end(), trimmed.id);
-    sort();
-    return true;
+    return edit(id, [&](TimelineClip& c) {
+        c.length = std::clamp(frame, c.start + 1, c.start + (c.sourceFrames - c.sourceIn)) - c.start;
+    });
 }
 
 std::optional<QString> Timeline::split(const QString& id, int64_t frame)

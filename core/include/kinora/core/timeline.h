@@ -91,6 +91,8 @@ public:
     friend bool operator==(const Timeline&, const Timeline&) = default;
 
 private:
+    // Applies `change` to the clip `id`, then lets it overwrite what it now covers. False: no clip.
+    template <typename Change> bool edit(const QString& id, Change change);
     // Removes [from, to) on `track` from every clip but `keep`.
     void clear(int track, int64_t from, int64_t to, const QString& keep);
     void sort();
