@@ -1,9 +1,15 @@
 #include "kinora/core/mask_keyframes.h"
 
+#include "kinora/core/image_sequence.h"
+
+#include <QDir>
+#include <QFileInfo>
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace kinora::core {
 
@@ -124,6 +130,31 @@ QImage MaskTrack::maskAt(int64_t frame) const
     const double t
         = static_cast<double>(frame - before->first) / static_cast<double>(after->first - before->first);
     return interpolateMasks(before->second, after->second, t);
+}
+
+bool writeMaskSequence(const MaskTrack& track, int64_t first, int64_t count, QSize size,
+    const QString& pattern, const std::function<bool(int64_t done)>& progress)
+{
+    QDir().mkpath(QFileInfo(sequenceFramePath(pattern, 0)).absolutePath());
+    QImage empty(size, QImage::Format_Grayscale8);
+    empty.fill(0);
+    for (int64_t i = 0; i < count; ++i) {
+        QImage mask = track.isEmpty() ? empty : track.maskAt(first + i);
+        if (mask.size() != size)
+            mask = mask.scaled(size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+        if (mask.format() != QImage::Format_Grayscale8)
+            mask = mask.convertToFormat(QImage::Format_Grayscale8);
+        const QString path = sequenceFramePath(pattern, static_cast<int>(i));
+        if (!mask.save(path, "PNG"))
+            throw std::runtime_error(
+                QStringLiteral("Cannot write the mask %1").arg(QDir::toNativeSeparators(path)).toStdString());
+        if (progress && !progress(i + 1)) {
+            for (int64_t j = 0; j <= i; ++j)
+                QFile::remove(sequenceFramePath(pattern, static_cast<int>(j)));
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace kinora::core

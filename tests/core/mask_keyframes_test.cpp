@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <QPainter>
+#include <QTemporaryDir>
+
+#include "kinora/core/image_sequence.h"
 
 #include <cmath>
 
@@ -145,4 +148,29 @@ TEST(MaskKeyframes, AKeyOfAnotherSizeIsResizedToTheEarlierKey)
     const QImage made = interpolateMasks(disc(80, 60, 20), small, 0.5);
     EXPECT_EQ(made.size(), QSize(kW, kH));
     EXPECT_LE(differing(made, disc(80, 60, 20)), 0.1 * M_PI * 20 * 20);
+}
+
+TEST(MaskKeyframes, AWrittenSequenceIsWhatTheJobsReadBack)
+{
+    MaskTrack track;
+    track.setKey(10, disc(80, 60, 10));
+    track.setKey(20, disc(80, 60, 30));
+    QTemporaryDir dir;
+    const QString pattern = dir.filePath(QStringLiteral("masks/%04d.png"));
+    // Frames 14..16 of the source become files 0..2; the middle one is the midpoint (radius 20).
+    ASSERT_TRUE(writeMaskSequence(track, 14, 3, QSize(kW, kH), pattern));
+    const auto masks = readMasks(pattern);
+    ASSERT_EQ(masks.size(), 3u);
+    EXPECT_LE(differing(masks[1], track.maskAt(15)), 0);
+    EXPECT_NEAR(count(masks[1]), M_PI * 20 * 20, M_PI * 2 * 20 * 1.5);
+    // Cancelling removes what was written.
+    const QString other = dir.filePath(QStringLiteral("cancel/%04d.png"));
+    EXPECT_FALSE(writeMaskSequence(track, 0, 5, QSize(kW, kH), other, [](int64_t done) { return done < 2; }));
+    EXPECT_TRUE(existingSequenceFiles(other).isEmpty());
+    // No key at all: empty masks of the asked size.
+    ASSERT_TRUE(
+        writeMaskSequence(MaskTrack {}, 0, 1, QSize(32, 24), dir.filePath(QStringLiteral("none/%d.png"))));
+    const QImage none(dir.filePath(QStringLiteral("none/0.png")));
+    EXPECT_EQ(none.size(), QSize(32, 24));
+    EXPECT_EQ(count(none), 0);
 }

@@ -16,7 +16,11 @@
 // exactly as painted, soft edges included.
 #include <QImage>
 
+#include <QSize>
+#include <QString>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 
 namespace kinora::core {
@@ -43,5 +47,13 @@ public:
 private:
     std::map<int64_t, QImage> m_keys;
 };
+
+// Writes the masks of the track's frames [first, first + count) as a PNG sequence numbered from 0
+// (`pattern` as sequenceFramePath reads it, e.g. `dir/%04d.png`), each `size` (a key of another
+// size is resized, nearest): what an inpaint job reads and "Export masks" writes. A track with no
+// key writes empty (black) masks. `progress(done)` returning false cancels: the files written are
+// removed. Returns false when cancelled; throws std::runtime_error naming the file it could not write.
+bool writeMaskSequence(const MaskTrack& track, int64_t first, int64_t count, QSize size,
+    const QString& pattern, const std::function<bool(int64_t done)>& progress = {});
 
 } // namespace kinora::core
