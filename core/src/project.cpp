@@ -129,16 +129,40 @@ TakeRecord TakeRecord::fromJson(const QJsonObject& json)
 
 QJsonObject MediaRecord::toJson() const
 {
-    return QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("name"), name },
-        { QStringLiteral("path"), path } };
+    return QJsonObject {
+        { QStringLiteral("id"), id },
+        { QStringLiteral("name"), name },
+        { QStringLiteral("path"), path },
+        { QStringLiteral("frames"), static_cast<qint64>(frames) },
+        { QStringLiteral("width"), width },
+        { QStringLiteral("height"), height },
+        { QStringLiteral("fps"), fps.toString() },
+        { QStringLiteral("still"), still },
+        { QStringLiteral("audio"), audio },
+        { QStringLiteral("audio_start"), audioStart },
+    };
 }
 
 MediaRecord MediaRecord::fromJson(const QJsonObject& json)
 {
     MediaRecord m;
     m.id = stringField(json, "id", tr("a media item"), true);
-    m.name = stringField(json, "name", tr("media %1").arg(m.id), false);
-    m.path = stringField(json, "path", tr("media %1").arg(m.id), true);
+    const QString what = tr("media %1").arg(m.id);
+    m.name = stringField(json, "name", what, false);
+    m.path = stringField(json, "path", what, true);
+    m.frames = json.value(QLatin1String("frames")).toInteger(0);
+    m.width = json.value(QLatin1String("width")).toInt(0);
+    m.height = json.value(QLatin1String("height")).toInt(0);
+    if (json.contains(QLatin1String("fps"))) {
+        m.fps = Rational::parse(json.value(QLatin1String("fps")).toString());
+        if (!m.fps.valid())
+            throw ProjectError(tr("%1 has a frame rate that is not a rate").arg(what).toStdString());
+    }
+    m.still = json.value(QLatin1String("still")).toBool();
+    m.audio = json.value(QLatin1String("audio")).toBool();
+    m.audioStart = json.value(QLatin1String("audio_start")).toDouble(0);
+    if (m.frames < 0 || m.width < 0 || m.height < 0)
+        throw ProjectError(tr("%1 has a negative size or length").arg(what).toStdString());
     return m;
 }
 
@@ -436,10 +460,106 @@ bool Project::renameTake(const QString& id, const QString& name)
     return true;
 }
 
+const MediaRecord* Project::mediaItem(const QString& id) const
+{
+    const int index = indexOfMedia(id);
+    return index < 0 ? nullptr : &m_media[static_cast<size_t>(index)];
+}
+
+int Project::indexOfMedia(const QString& id) const
+{
+    for (size_t i = 0; i < m_media.size(); ++i)
+        if (m_media[i].id == id)
+            return static_cast<int>(i);
+    return -1;
+}
+
+QString Project::newMediaId() const
+{
+    for (;;) {
+        const QString id = QStringLiteral("media-%1").arg(m_nextMediaNumber++, 4, 10, QLatin1Char('0'));
+        if (indexOfMedia(id) < 0 && indexOfTake(id) < 0)
+            return id;
+    }
+}
+
 void Project::addMedia(MediaRecord media)
 {
-    m_media.push_back(std::move(media));
+    insertMedia(static_cast<int>(m_media.size()), std::move(media));
+}
+
+void Project::insertMedia(int index, MediaRecord media)
+{
+    if (!isSafeId(media.id) || indexOfMedia(media.id) >= 0 || indexOfTake(media.id) >= 0)
+        throw std::invalid_argument("Project::insertMedia: the media's id is empty, unsafe or already used");
+    index = std::clamp(index, 0, static_cast<int>(m_media.size()));
+    const QString id = media.id;
+    m_media.insert(m_media.begin() + index, std::move(media));
     setModified(true);
+    Q_EMIT mediaAdded(id);
+    Q_EMIT mediaChanged();
+}
+
+std::optional<MediaRecord> Project::removeMedia(const QString& id)
+{
+    const int index = indexOfMedia(id);
+    if (index < 0)
+        return std::nullopt;
+    MediaRecord removed = std::move(m_media[static_cast<size_t>(index)]);
+    m_media.erase(m_media.begin() + index);
+    setModified(true);
+    Q_EMIT mediaRemoved(id);
+    Q_EMIT mediaChanged();
+    return removed;
+}
+
+bool Project::renameMedia(const QString& id, const QString& name)
+{
+    const int index = indexOfMedia(id);
+    const QString trimmed = name.trimmed();
+    if (index < 0 || trimmed.isEmpty())
+        return false;
+    MediaRecord& media = m_media[static_cast<size_t>(index)];
+    if (media.name != trimmed) {
+        media.name = trimmed;
+        setModified(true);
+        Q_EMIT mediaChanged();
+    }
+    return true;
+}
+
+QString Project::absoluteMediaPath(const MediaRecord& media) const
+{
+    return QDir::cleanPath(QDir(m_mediaDir).absoluteFilePath(media.path));
+}
+
+std::optional<SourceDetails> Project::source(const QString& id) const
+{
+    SourceDetails d;
+    d.id = id;
+    if (const TakeRecord* t = take(id)) {
+        d.name = t->name;
+        d.isTake = true;
+        d.path = absoluteFramesPattern(*t);
+        d.frames = t->frames;
+        d.size = QSize(t->width, t->height);
+        const Rational fps = Rational::parse(QString::number(t->fps, 'g', 10));
+        if (fps.valid())
+            d.fps = fps;
+        return d;
+    }
+    if (const MediaRecord* m = mediaItem(id)) {
+        d.name = m->name;
+        d.path = absoluteMediaPath(*m);
+        d.frames = m->frames;
+        d.size = QSize(m->width, m->height);
+        d.fps = m->fps;
+        d.still = m->still;
+        d.audio = m->audio;
+        d.audioStart = m->audioStart;
+        return d;
+    }
+    return std::nullopt;
 }
 
 void Project::setTimeline(const Timeline& timeline)

@@ -3,12 +3,65 @@
 #include "kinora/core/project.h"
 
 #include <QJsonArray>
+#include <QStringList>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 
 namespace kinora::core {
+
+namespace {
+
+// floor(a / b) for b > 0, also for negative a.
+int64_t floorDiv(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+} // namespace
+
+int64_t TimelineClip::sourceOffset(int64_t frames) const
+{
+    return sourceStep.den > 0 ? floorDiv(frames * sourceStep.num, sourceStep.den) : frames;
+}
+
+int64_t TimelineClip::maxLength(int64_t in) const
+{
+    const int64_t remaining = sourceFrames - in;
+    if (remaining < 1)
+        return 0;
+    if (sourceStep.num <= 0)
+        return std::numeric_limits<int32_t>::max(); // a still lasts as long as it is made to
+    // The largest L with in + floor((L - 1) * step) <= sourceFrames - 1.
+    return floorDiv(remaining * sourceStep.den - 1, sourceStep.num) + 1;
+}
+
+int64_t TimelineClip::sourceFrameAtTime(double seconds, Rational timelineRate) const
+{
+    if (sourceStep.num <= 0)
+        return sourceIn;
+    const double rate = timelineRate.value() * sourceStep.num / sourceStep.den;
+    const auto offset = static_cast<int64_t>(std::floor(seconds * rate + 1e-6));
+    return std::clamp<int64_t>(sourceIn + offset, 0, std::max<int64_t>(0, sourceFrames - 1));
+}
+
+Rational conformStep(Rational sourceRate, Rational timelineRate, bool still)
+{
+    if (still)
+        return { 0, 1 };
+    if (!sourceRate.valid() || !timelineRate.valid())
+        return { 1, 1 };
+    int64_t num = int64_t(sourceRate.num) * timelineRate.den;
+    int64_t den = int64_t(sourceRate.den) * timelineRate.num;
+    const int64_t g = std::gcd(num, den);
+    num /= g, den /= g;
+    if (num > std::numeric_limits<int>::max() || den > std::numeric_limits<int>::max())
+        return { 1, 1 };
+    return { static_cast<int>(num), static_cast<int>(den) };
+}
 
 void Timeline::check(const TimelineClip& clip)
 {
@@ -16,7 +69,9 @@ void Timeline::check(const TimelineClip& clip)
         throw std::invalid_argument("a timeline clip needs at least one frame");
     if (clip.start < 0 || clip.track < 0)
         throw std::invalid_argument("a timeline clip cannot start before frame 0 or below track 1");
-    if (clip.sourceIn < 0 || clip.sourceFrames < clip.sourceIn + clip.length)
+    if (clip.sourceStep.num < 0 || clip.sourceStep.den < 1)
+        throw std::invalid_argument("a timeline clip's rate conversion is not a rate");
+    if (clip.sourceIn < 0 || clip.length > clip.maxLength(clip.sourceIn))
         throw std::invalid_argument("a timeline clip's range lies outside its source's frames");
 }
 
@@ -157,8 +212,12 @@ bool Timeline::move(const QString& id, int64_t start, int track)
 bool Timeline::trimStart(const QString& id, int64_t frame)
 {
     return edit(id, [&](TimelineClip& c) {
-        const int64_t to = std::clamp(frame, std::max<int64_t>(0, c.start - c.sourceIn), c.end() - 1);
-        c.sourceIn += to - c.start;
+        // The earliest start whose first frame is still inside the source.
+        const int64_t reach = c.sourceStep.num > 0
+            ? floorDiv(c.sourceIn * c.sourceStep.den, c.sourceStep.num)
+            : std::numeric_limits<int32_t>::max();
+        const int64_t to = std::clamp(frame, std::max<int64_t>(0, c.start - reach), c.end() - 1);
+        c.sourceIn = std::max<int64_t>(0, c.sourceIn + c.sourceOffset(to - c.start));
         c.length -= to - c.start;
         c.start = to;
     });
@@ -167,7 +226,7 @@ bool Timeline::trimStart(const QString& id, int64_t frame)
 bool Timeline::trimEnd(const QString& id, int64_t frame)
 {
     return edit(id, [&](TimelineClip& c) {
-        c.length = std::clamp(frame, c.start + 1, c.start + (c.sourceFrames - c.sourceIn)) - c.start;
+        c.length = std::clamp(frame, c.start + 1, c.start + c.maxLength(c.sourceIn)) - c.start;
     });
 }
 
@@ -224,6 +283,7 @@ QJsonObject Timeline::toJson() const
             { "source_id", c.sourceId },
             { "source_in", static_cast<qint64>(c.sourceIn) },
             { "source_frames", static_cast<qint64>(c.sourceFrames) },
+            { "source_step", c.sourceStep.toString() },
             { "start", static_cast<qint64>(c.start) },
             { "length", static_cast<qint64>(c.length) },
             { "track", c.track },
@@ -257,6 +317,13 @@ Timeline Timeline::fromJson(const QJsonObject& json)
         c.sourceId = o.value("source_id").toString();
         c.sourceIn = o.value("source_in").toInteger(-1);
         c.sourceFrames = o.value("source_frames").toInteger(0);
+        if (o.contains("source_step")) {
+            const QStringList step = o.value("source_step").toString().split(QLatin1Char('/'));
+            bool numOk = false, denOk = false;
+            c.sourceStep = { step.value(0).toInt(&numOk), step.size() == 2 ? step[1].toInt(&denOk) : 0 };
+            if (!numOk || !denOk)
+                throw damaged(QStringLiteral("clip \"%1\" has no rate conversion").arg(c.id));
+        }
         c.start = o.value("start").toInteger(-1);
         c.length = o.value("length").toInteger(0);
         c.track = o.value("track").toInt(-1);

@@ -163,3 +163,58 @@ TEST(Timeline, JsonRoundTripsAndDamageIsRefused)
     EXPECT_THROW(Timeline::fromJson(badRate), ProjectError);
     EXPECT_THROW(t.add(clipOf("x", 10, 0, 11)), std::invalid_argument);
 }
+
+TEST(Timeline, AClipAtTwiceTheRateLinesUpWithItsSourceByTime)
+{
+    // A take interpolated 2x from 61 frames at 30 fps: 121 frames at 60 fps on a 30 fps timeline.
+    TimelineClip c = clipOf("take-2x", 121, 10, 61);
+    c.sourceStep = conformStep({ 60, 1 }, { 30, 1 });
+    EXPECT_EQ(c.sourceStep, (Rational { 2, 1 }));
+    EXPECT_EQ(c.maxLength(0), 61); // as long as the 61-frame source it came from
+    Timeline t;
+    const QString id = t.add(c);
+    EXPECT_EQ(t.clip(id)->sourceFrameAt(10), 0);
+    EXPECT_EQ(t.clip(id)->sourceFrameAt(70), 120); // the last timeline frame shows the last frame
+    // Exported at 60 fps, the frame between two timeline frames is the take's own in-between.
+    EXPECT_EQ(t.clip(id)->sourceFrameAtTime(1.5 / 60.0 + 1e-9, { 30, 1 }), 1);
+    ASSERT_TRUE(t.trimEnd(id, 200));
+    EXPECT_EQ(t.clip(id)->length, 61);
+    // Trimming the start keeps every later frame where it was.
+    ASSERT_TRUE(t.trimStart(id, 20));
+    EXPECT_EQ(t.clip(id)->sourceIn, 20);
+    EXPECT_EQ(t.clip(id)->sourceFrameAt(40), 60);
+    ASSERT_TRUE(t.trimStart(id, 0)); // back out as far as the source reaches: frame 10
+    EXPECT_EQ(t.clip(id)->start, 10);
+    EXPECT_EQ(t.clip(id)->sourceIn, 0);
+}
+
+TEST(Timeline, SlowerSourcesRepeatFramesAndStillsLastAsLongAsAsked)
+{
+    TimelineClip c = clipOf("media-24", 48, 0, 60); // 2 s at 24 fps on a 30 fps timeline
+    c.sourceStep = conformStep({ 24, 1 }, { 30, 1 });
+    EXPECT_EQ(c.sourceStep, (Rational { 4, 5 }));
+    EXPECT_EQ(c.maxLength(0), 60);
+    EXPECT_EQ(c.sourceFrameAt(59), 47);
+    EXPECT_EQ(c.sourceFrameAt(5), 4);
+    c.length = 61;
+    Timeline t;
+    EXPECT_THROW(t.add(c), std::invalid_argument); // one frame past the source's end
+
+    TimelineClip still = clipOf("media-png", 1, 0, 150);
+    still.sourceStep = conformStep({}, { 30, 1 }, true);
+    const QString id = t.add(still);
+    ASSERT_TRUE(t.trimEnd(id, 1000));
+    EXPECT_EQ(t.clip(id)->length, 1000);
+    EXPECT_EQ(t.clip(id)->sourceFrameAt(999), 0);
+
+    // The conversion survives the file; a damaged one is refused.
+    Timeline back = Timeline::fromJson(t.toJson());
+    EXPECT_EQ(back, t);
+    QJsonObject json = t.toJson();
+    QJsonArray clips = json["clips"].toArray();
+    QJsonObject first = clips[0].toObject();
+    first["source_step"] = "fast";
+    clips[0] = first;
+    json["clips"] = clips;
+    EXPECT_THROW(Timeline::fromJson(json), ProjectError);
+}

@@ -20,6 +20,7 @@
 #include <QJsonObject>
 #include <QLockFile>
 #include <QObject>
+#include <QSize>
 #include <QString>
 
 #include <map>
@@ -60,12 +61,35 @@ struct TakeRecord {
     static TakeRecord fromJson(const QJsonObject& json); // throws ProjectError
 };
 
+// An imported clip, image sequence or still image. The file stays where the user keeps it (it is
+// never copied); what the import probed is kept with it, so a project opens without decoding.
 struct MediaRecord {
-    QString id;
+    QString id; // "media-NNNN", unique in the project and never a take's id
     QString name;
     QString path; // absolute, or relative to the media folder when it is inside it
+    int64_t frames = 0; // counted when imported (0: not probed, e.g. a format 1 file)
+    int width = 0; // as displayed (rotation applied)
+    int height = 0;
+    Rational fps { 24, 1 }; // an image sequence's is the rate it was imported at
+    bool still = false; // a single image: shown for as long as its clip lasts
+    bool audio = false; // the file's first audio stream plays with it and goes into exports
+    double audioStart = 0; // seconds into the file where frame 0 sits
     QJsonObject toJson() const;
-    static MediaRecord fromJson(const QJsonObject& json);
+    static MediaRecord fromJson(const QJsonObject& json); // throws ProjectError
+};
+
+// What the timeline, the viewer, jobs and exports need to know of a source, take or media alike.
+struct SourceDetails {
+    QString id;
+    QString name;
+    bool isTake = false;
+    QString path; // absolute: a video file, an image-sequence pattern, or an image (still)
+    int64_t frames = 0;
+    QSize size;
+    Rational fps { 24, 1 };
+    bool still = false;
+    bool audio = false;
+    double audioStart = 0;
 };
 
 class Project : public QObject {
@@ -113,8 +137,21 @@ public:
     std::optional<TakeRecord> removeTake(const QString& id); // frames stay on disk (undo)
     bool renameTake(const QString& id, const QString& name);
 
+    // Imported media, in bin order. Ids come from newMediaId(); both inserts throw
+    // std::invalid_argument on an empty, unsafe or used id.
     const std::vector<MediaRecord>& media() const { return m_media; }
-    void addMedia(MediaRecord media);
+    const MediaRecord* mediaItem(const QString& id) const;
+    int indexOfMedia(const QString& id) const;
+    QString newMediaId() const;
+    void addMedia(MediaRecord media); // at the end
+    void insertMedia(int index, MediaRecord media);
+    std::optional<MediaRecord> removeMedia(const QString& id); // the file is never touched
+    bool renameMedia(const QString& id, const QString& name);
+    // The absolute path of a media item (its path may be relative to the media folder).
+    QString absoluteMediaPath(const MediaRecord& media) const;
+
+    // A take or a media item by id; nullopt when there is none.
+    std::optional<SourceDetails> source(const QString& id) const;
 
     // The cut. setTimeline marks the project modified and emits timelineChanged when it differs.
     const Timeline& timeline() const { return m_timeline; }
@@ -169,6 +206,9 @@ Q_SIGNALS:
     void takeAdded(const QString& id);
     void takeRemoved(const QString& id);
     void takeRenamed(const QString& id);
+    void mediaChanged(); // added, removed or renamed
+    void mediaAdded(const QString& id);
+    void mediaRemoved(const QString& id);
     void filePathChanged(const QString& path);
     void timelineChanged();
     void masksChanged(const QString& sourceId, int64_t frame);
@@ -195,6 +235,7 @@ private:
     QString m_sessionDir;
     std::unique_ptr<QLockFile> m_lock;
     mutable int m_nextTakeNumber = 1; // newTakeId() never hands out an id twice
+    mutable int m_nextMediaNumber = 1;
 };
 
 } // namespace kinora::core

@@ -1,7 +1,11 @@
 #pragma once
 // The timeline of a project: video tracks of clips, each a range of a take's or an imported media's
-// frames placed at a timeline frame. Times are whole frames at the timeline's rate; a clip of a
-// source with another rate is shown frame for frame (re-timing is a job: interpolate).
+// frames placed at a timeline frame. Edits are in whole frames at the timeline's rate. A clip whose
+// source has another rate is conformed by time, as editors do: it keeps its duration in seconds and
+// timeline frame f shows the source frame on screen at f's time (`sourceStep` = source rate /
+// timeline rate source frames per timeline frame). So a take interpolated to twice the rate lines up
+// with its source frame for frame, and an export at the higher rate shows all its frames. A still
+// image has step 0: every timeline frame shows its one frame, for as long as the clip is.
 //
 // Edits follow an editor's overwrite rule: a clip placed, moved or trimmed over others on its track
 // takes that range from them (they are trimmed, split in two, or removed), so a track never holds
@@ -26,6 +30,9 @@ struct TimelineClip {
     QString sourceId; // TakeRecord::id or MediaRecord::id
     int64_t sourceIn = 0; // first frame of the source used
     int64_t sourceFrames = 0; // frames the source has (trims cannot reach past them)
+    // Source frames per timeline frame: source rate / timeline rate (1/1: frame for frame; 0/1: a
+    // still). conformStep() gives it.
+    Rational sourceStep { 1, 1 };
     int64_t start = 0; // first timeline frame
     int64_t length = 0; // frames on the timeline (>= 1)
     int track = 0; // 0 = the bottom video track
@@ -34,7 +41,14 @@ struct TimelineClip {
     int64_t end() const { return start + length; } // one past the last frame
     bool covers(int64_t frame) const { return frame >= start && frame < end(); }
     // The source frame shown at timeline `frame` (which the clip covers).
-    int64_t sourceFrameAt(int64_t frame) const { return sourceIn + (frame - start); }
+    int64_t sourceFrameAt(int64_t frame) const { return sourceIn + sourceOffset(frame - start); }
+    // Source frames advanced after `frames` timeline frames: floor(frames * step), exact.
+    int64_t sourceOffset(int64_t frames) const;
+    // The most timeline frames a clip starting at source frame `in` can last (a still: unlimited).
+    int64_t maxLength(int64_t in) const;
+    // The source frame on screen `seconds` after the clip's start (for exports at another rate than
+    // the timeline's): floor(seconds * source rate), given the timeline's rate.
+    int64_t sourceFrameAtTime(double seconds, Rational timelineRate) const;
     friend bool operator==(const TimelineClip&, const TimelineClip&) = default;
 };
 
@@ -44,9 +58,15 @@ struct TimelineHit {
     int64_t sourceFrame = 0;
 };
 
+// Source frames per timeline frame for a source at `sourceRate` on a timeline at `timelineRate`
+// (reduced; 1/1 when either is invalid). A still image: pass an invalid source rate and `still`.
+Rational conformStep(Rational sourceRate, Rational timelineRate, bool still = false);
+
 class Timeline {
 public:
     static constexpr int kDefaultTracks = 3;
+    // How long a still image lasts when it is placed: 5 seconds.
+    static constexpr int kStillSeconds = 5;
 
     Rational rate() const { return m_rate; }
     void setRate(Rational rate) { m_rate = rate; }
@@ -57,6 +77,8 @@ public:
     bool isEmpty() const { return m_clips.empty(); }
     // One past the last frame of any clip (0 when empty).
     int64_t duration() const;
+    // Length in seconds (duration() / rate).
+    double seconds() const { return m_rate.valid() ? double(duration()) * m_rate.den / m_rate.num : 0; }
     // The clips on `track` that cover `frame` (at most one) / the clip the cut shows at `frame`.
     const TimelineClip* clipAt(int track, int64_t frame) const;
     TimelineHit shownAt(int64_t frame) const;
