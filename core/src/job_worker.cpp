@@ -127,7 +127,22 @@ void JobWorker::run(const JobTicket& ticket)
                 m_previewInFlight = true;
                 Q_EMIT preview(id, detached(p));
             };
-            outcome.diffusion = runDiffusionJob(ticket.diffusion, callbacks, m_cache.get());
+            if (ticket.clip.needed()) {
+                // Masks and first frames are written here, not when the job is queued: hundreds of
+                // interpolated masks would hold the window up for seconds.
+                JobCallbacks prep;
+                prep.isCancelled = callbacks.isCancelled;
+                try {
+                    if (!prepareClipJob(ticket.clip, prep))
+                        throw JobCancelled();
+                    outcome.diffusion = runDiffusionJob(ticket.diffusion, callbacks, m_cache.get());
+                } catch (...) {
+                    discardClipJobPrep(ticket.clip);
+                    throw;
+                }
+            } else {
+                outcome.diffusion = runDiffusionJob(ticket.diffusion, callbacks, m_cache.get());
+            }
         } else {
             outcome.transcode = transcode(ticket.transcode, callbacks);
         }

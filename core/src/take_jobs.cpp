@@ -24,11 +24,11 @@ QString takeTitle(const DiffusionJobRequest& request)
     return tr("%1 · seed %2").arg(prompt).arg(request.seed);
 }
 
-JobTicket takeTicket(const Project& project, DiffusionJobRequest request)
+JobTicket takeTicket(const Project& project, DiffusionJobRequest request, const QString& takeId)
 {
     JobTicket ticket;
     ticket.kind = JobKind::Diffusion;
-    ticket.takeId = project.newTakeId();
+    ticket.takeId = takeId.isEmpty() ? project.newTakeId() : takeId;
     request.output = project.takeFramesPattern(ticket.takeId).toStdString();
     request.codec = "png";
     request.overwrite = false;
@@ -51,7 +51,9 @@ TakeRecord takeFromOutcome(const Project& project, const JobTicket& ticket, cons
     const auto& r = outcome.diffusion;
     TakeRecord take;
     take.id = ticket.takeId;
-    take.name = QString::fromStdString(ticket.diffusion.prompt).simplified().left(40);
+    take.name = ticket.clip.takeName.isEmpty()
+        ? QString::fromStdString(ticket.diffusion.prompt).simplified().left(40)
+        : ticket.clip.takeName;
     if (take.name.isEmpty())
         take.name = tr("Take %1").arg(project.takes().size() + 1);
     take.framesPattern = QDir(project.mediaDir()).relativeFilePath(r.output);

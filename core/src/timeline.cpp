@@ -213,9 +213,8 @@ bool Timeline::trimStart(const QString& id, int64_t frame)
 {
     return edit(id, [&](TimelineClip& c) {
         // The earliest start whose first frame is still inside the source.
-        const int64_t reach = c.sourceStep.num > 0
-            ? floorDiv(c.sourceIn * c.sourceStep.den, c.sourceStep.num)
-            : std::numeric_limits<int32_t>::max();
+        const int64_t reach = c.sourceStep.num > 0 ? floorDiv(c.sourceIn * c.sourceStep.den, c.sourceStep.num)
+                                                   : std::numeric_limits<int32_t>::max();
         const int64_t to = std::clamp(frame, std::max<int64_t>(0, c.start - reach), c.end() - 1);
         c.sourceIn = std::max<int64_t>(0, c.sourceIn + c.sourceOffset(to - c.start));
         c.length -= to - c.start;

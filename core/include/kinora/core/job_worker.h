@@ -5,6 +5,7 @@
 // run() is busy. It runs exactly the jobs kinora-cli runs (runDiffusionJob, transcode), keeps the
 // loaded model pack between jobs, and catches every exception at its boundary.
 
+#include "kinora/core/clip_job_prep.h"
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/job.h"
 #include "kinora/core/transcode.h"
@@ -29,6 +30,7 @@ struct JobTicket {
     TranscodeRequest transcode;
     QString title; // one line for the queue's row
     QString takeId; // diffusion: the take this job makes (the project's id)
+    ClipJobPrep clip; // diffusion on a timeline clip: its placement and what to write first
 };
 
 struct JobOutcome {

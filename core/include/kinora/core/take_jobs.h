@@ -10,9 +10,10 @@
 
 namespace kinora::core {
 
-// A ticket that makes a new take of `request` in `project`: a fresh take id, the frames written as
-// a PNG sequence into the project's media folder (never compressed lossily), a title for the queue.
-JobTicket takeTicket(const Project& project, DiffusionJobRequest request);
+// A ticket that makes a new take of `request` in `project`: a fresh take id (or `takeId`, from
+// newTakeId()), the frames written as a PNG sequence into the project's media folder (never
+// compressed lossily), a title for the queue.
+JobTicket takeTicket(const Project& project, DiffusionJobRequest request, const QString& takeId = {});
 
 // The same request with another seed (a variation), or as it was (make again): output and take id
 // are fresh, everything else is the take's.

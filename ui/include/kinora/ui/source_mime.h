@@ -21,8 +21,8 @@ struct SourceRef {
 inline QMimeData* sourceMimeData(const SourceRef& ref)
 {
     auto* mime = new QMimeData;
-    mime->setData(QLatin1String(kSourceMimeType),
-        (QLatin1String(ref.isTake ? "take:" : "media:") + ref.id).toUtf8());
+    mime->setData(
+        QLatin1String(kSourceMimeType), (QLatin1String(ref.isTake ? "take:" : "media:") + ref.id).toUtf8());
     return mime;
 }
 
