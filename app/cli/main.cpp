@@ -321,7 +321,9 @@ int main(int argc, char** argv)
     auto* inpaint = app.add_subcommand("inpaint", "regenerate the masked region of a clip");
     inpaint->add_option("-i,--input", o.request.input, "IN: a video file or a pattern such as in/%03d.png")
         ->required();
-    inpaint->add_option("-m,--mask", o.request.mask, "MASK: one image for every frame, a pattern or a video")
+    inpaint
+        ->add_option("-m,--mask", o.request.mask,
+            "MASK: one image for every frame, a pattern or a video (for the --start/--count range)")
         ->required();
     inpaint->add_option("--method", o.request.method, "auto (flow), flow or diffusion (the model pack)")
         ->check(CLI::IsMember({ "auto", "flow", "diffusion" }));
@@ -329,6 +331,16 @@ int main(int argc, char** argv)
         ->check(CLI::Range(0, 256));
     addPromptOptions(inpaint, o, false);
 
+    // The range of IN the job works on (a trimmed clip without copying it); MASK is for the range.
+    for (auto* sub : { extend, interpolate, inpaint }) {
+        sub->add_option(
+               "--start", o.request.inputStart, "FRAME: the first frame of IN to work on (default 0)")
+            ->check(CLI::NonNegativeNumber);
+        sub->add_option("--count", o.request.inputFrames,
+               "N: frames of IN to work on from --start (default: to "
+               "the end); OUT holds only these")
+            ->check(CLI::PositiveNumber);
+    }
     for (auto* sub : { generate, extend, interpolate, inpaint }) {
         addDiffusionOptions(sub, o);
         choose(sub);

@@ -117,8 +117,8 @@ QString packProblem(const QString& dir)
 
 // The request part of the sidecar. `width`/`height` are the working size the model ran at;
 // `output_*` what was written.
-inf::SidecarJson requestJson(
-    const DiffusionJobRequest& r, const inf::TaskResult& result, double fps, const std::vector<QImage>& out)
+inf::SidecarJson requestJson(const DiffusionJobRequest& r, const inf::TaskResult& result, double fps,
+    const std::vector<QImage>& out, int64_t inputFrames)
 {
     const auto& o = result.resolved;
     inf::SidecarRequest q;
@@ -148,7 +148,12 @@ inf::SidecarJson requestJson(
     q.windows = result.windows;
     q.windowFrames = o.windowFrames;
     q.overlapFrames = o.overlapFrames;
-    return inf::sidecarRequestJson(q);
+    auto json = inf::sidecarRequestJson(q);
+    if (r.task != DiffusionTask::Generate) { // the range of IN that was read
+        json["input_start"] = r.inputStart;
+        json["input_frames"] = inputFrames;
+    }
+    return json;
 }
 
 void writePreview(const QString& dir, const inf::TaskProgress& progress)
@@ -308,7 +313,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     std::vector<QImage> masks;
     QImage first;
     if (r.task != DiffusionTask::Generate)
-        clip = readClip(QString::fromStdString(r.input), cb);
+        clip = readClip(QString::fromStdString(r.input), cb, { r.inputStart, r.inputFrames });
     if (r.task == DiffusionTask::Inpaint)
         masks = fitMasks(readMaskClip(QString::fromStdString(r.mask)), static_cast<int>(clip.frames.size()),
             clip.frames.front().size(), cb.onWarning);
@@ -373,7 +378,9 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
             }
         }
         const double fps = settings.meta.fps.value();
-        sidecar = inf::sidecarJson(requestJson(r, result, fps, frames), loaded.modelJson, device, precision);
+        sidecar
+            = inf::sidecarJson(requestJson(r, result, fps, frames, static_cast<int64_t>(clip.frames.size())),
+                loaded.modelJson, device, precision);
         out.device = QString::fromStdString(device);
         out.precision = QString::fromStdString(precision);
         out.modelName = QString::fromStdString(model.manifest.name);
@@ -456,7 +463,8 @@ QJsonObject requestToJson(const DiffusionJobRequest& r)
     const auto q = [](const std::string& text) { return QString::fromStdString(text); };
     return QJsonObject { { QStringLiteral("task"), QString::fromLatin1(taskName(r.task)) },
         { QStringLiteral("prompt"), q(r.prompt) }, { QStringLiteral("negative_prompt"), q(r.negativePrompt) },
-        { QStringLiteral("input"), q(r.input) }, { QStringLiteral("mask"), q(r.mask) },
+        { QStringLiteral("input"), q(r.input) }, { QStringLiteral("input_start"), qint64(r.inputStart) },
+        { QStringLiteral("input_frames"), qint64(r.inputFrames) }, { QStringLiteral("mask"), q(r.mask) },
         { QStringLiteral("image"), q(r.image) }, { QStringLiteral("output"), q(r.output) },
         { QStringLiteral("codec"), q(r.codec) }, { QStringLiteral("crf"), r.crf },
         { QStringLiteral("frames"), r.frames }, { QStringLiteral("factor"), r.factor },
@@ -468,7 +476,8 @@ QJsonObject requestToJson(const DiffusionJobRequest& r)
         { QStringLiteral("precision"), q(r.precision) }, { QStringLiteral("model_dir"), q(r.modelDir) },
         { QStringLiteral("window_frames"), r.windowFrames },
         { QStringLiteral("overlap_frames"), r.overlapFrames },
-        { QStringLiteral("full_decode_every"), r.fullDecodeEvery } };
+        { QStringLiteral("full_decode_every"), r.fullDecodeEvery }, { QStringLiteral("method"), q(r.method) },
+        { QStringLiteral("dilate"), r.dilate } };
 }
 
 DiffusionJobRequest requestFromJson(const QJsonObject& j)
@@ -489,6 +498,8 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
     r.prompt = text("prompt");
     r.negativePrompt = text("negative_prompt");
     r.input = text("input");
+    r.inputStart = j.value(QStringLiteral("input_start")).toInteger(0);
+    r.inputFrames = j.value(QStringLiteral("input_frames")).toInteger(0);
     r.mask = text("mask");
     r.image = text("image");
     r.output = text("output");
@@ -510,6 +521,8 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
     r.windowFrames = integer("window_frames", 0);
     r.overlapFrames = integer("overlap_frames", 0);
     r.fullDecodeEvery = integer("full_decode_every", 0);
+    r.method = text("method", "auto");
+    r.dilate = integer("dilate", 0);
     return r;
 }
 

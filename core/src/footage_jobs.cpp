@@ -4,6 +4,7 @@
 
 #include "kinora/core/footage_jobs.h"
 
+#include "footage/clip_streams.h"
 #include "footage/flow_inpainting.h"
 #include "footage/flow_interpolation.h"
 #include "footage/image_mat.h"
@@ -17,8 +18,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <QFile>
-#include <QFileInfo>
-#include <QImageReader>
 #include <QJsonDocument>
 
 #include <cmath>
@@ -29,151 +28,12 @@
 namespace kinora::core {
 
 namespace inf = kinora::inference;
-using footage::maskToMat;
+using footage::FrameStream;
+using footage::MaskStream;
 using footage::toImage;
 using footage::toMat;
 
 namespace {
-
-std::string utf8(const QString& text)
-{
-    return text.toStdString();
-}
-
-// IN, one frame at a time: a video (decoded sequentially) or a pattern numbered from 0.
-class FrameStream {
-public:
-    explicit FrameStream(const QString& path, const JobCallbacks& callbacks)
-        : m_path(path)
-    {
-        if (isSequencePattern(path)) {
-            while (QFileInfo::exists(sequenceFramePath(path, static_cast<int>(m_count))))
-                ++m_count;
-            if (m_count == 0)
-                throw std::runtime_error(
-                    utf8(QStringLiteral("%1: no frame 0 (%2)").arg(path, sequenceFramePath(path, 0))));
-            const QImage first = readImage(sequenceFramePath(path, 0));
-            m_size = first.size();
-            return;
-        }
-        VideoReaderOptions options;
-        options.format = QImage::Format_RGB888;
-        options.applyRotation = true;
-        m_reader = VideoReader::open(path, options);
-        if (m_reader->info().vfr && callbacks.onWarning)
-            callbacks.onWarning(
-                QStringLiteral("%1 has a variable frame rate; its frames are taken as they come, at the "
-                               "average rate %2 fps")
-                    .arg(path, m_reader->info().fps.toString()));
-        m_meta = m_reader->clipMeta();
-        m_count = m_reader->frameCount();
-        m_size = m_reader->frameSize();
-        if (m_count < 1)
-            throw MediaError(utf8(QStringLiteral("%1: no frame decodes").arg(path)));
-    }
-
-    bool hasRate() const { return m_reader != nullptr; }
-    const ClipMeta& meta() const { return m_meta; }
-    int64_t frameCount() const { return m_count; }
-    QSize size() const { return m_size; }
-
-    bool next(QImage& frame)
-    {
-        if (m_reader)
-            return m_reader->next(frame);
-        if (m_next >= m_count)
-            return false;
-        frame = readImage(sequenceFramePath(m_path, static_cast<int>(m_next++)));
-        if (frame.size() != m_size)
-            throw std::runtime_error(utf8(QStringLiteral("%1: frame %2 is %3x%4, frame 0 %5x%6")
-                                              .arg(m_path)
-                                              .arg(m_next - 1)
-                                              .arg(frame.width())
-                                              .arg(frame.height())
-                                              .arg(m_size.width())
-                                              .arg(m_size.height())));
-        return true;
-    }
-
-private:
-    QString m_path;
-    std::unique_ptr<VideoReader> m_reader;
-    ClipMeta m_meta;
-    int64_t m_count = 0;
-    int64_t m_next = 0;
-    QSize m_size;
-};
-
-// MASK, one per frame: one image for every frame, a pattern (one mask per frame) or a video (luma
-// >= 128 is masked), resized to the clip (nearest) with one warning.
-class MaskStream {
-public:
-    MaskStream(const QString& path, int64_t frames, QSize size, const JobCallbacks& callbacks)
-        : m_path(path)
-        , m_size(size)
-        , m_warn(callbacks.onWarning)
-    {
-        if (isSequencePattern(path)) {
-            int64_t count = 0;
-            while (QFileInfo::exists(sequenceFramePath(path, static_cast<int>(count))))
-                ++count;
-            checkCount(count, frames);
-            m_pattern = true;
-        } else if (QImageReader(path).canRead()) {
-            m_single = fit(readMasks(path).front());
-        } else {
-            m_video = VideoReader::open(path, { QImage::Format_RGB888, true, {} });
-            checkCount(m_video->frameCount(), frames);
-        }
-    }
-
-    cv::Mat next()
-    {
-        if (!m_single.isNull())
-            return maskToMat(m_single);
-        if (m_pattern)
-            return maskToMat(fit(readMasks(sequenceFramePath(m_path, static_cast<int>(m_index++))).front()));
-        QImage frame;
-        if (!m_video->next(frame))
-            throw MediaError(utf8(QStringLiteral("%1: a mask frame does not decode").arg(m_path)));
-        return maskToMat(fit(binarizeMask(frame)));
-    }
-
-private:
-    void checkCount(int64_t masks, int64_t frames) const
-    {
-        if (masks == 1 || masks == frames)
-            return;
-        throw std::runtime_error(
-            utf8(QStringLiteral("MASK has %1 frames and IN %2: give one mask image for every frame, or "
-                                "one mask per frame")
-                     .arg(masks)
-                     .arg(frames)));
-    }
-
-    QImage fit(const QImage& mask)
-    {
-        if (mask.size() == m_size)
-            return mask;
-        if (!m_warned && m_warn)
-            m_warn(QStringLiteral("the mask is %1x%2 and the clip %3x%4: the mask is resized (nearest)")
-                       .arg(mask.width())
-                       .arg(mask.height())
-                       .arg(m_size.width())
-                       .arg(m_size.height()));
-        m_warned = true;
-        return mask.scaled(m_size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
-    }
-
-    QString m_path;
-    QSize m_size;
-    std::function<void(const QString&)> m_warn;
-    bool m_warned = false;
-    bool m_pattern = false;
-    int64_t m_index = 0;
-    QImage m_single;
-    std::unique_ptr<VideoReader> m_video;
-};
 
 // --- what sets frames apart ------------------------------------------------------------------
 
@@ -307,6 +167,7 @@ QString timeOf(int64_t frame, const Rational& rate)
 
 struct Made {
     int64_t frames = 0;
+    int64_t inputFrames = 0; // in the range read
     QSize size;
     Rational rate;
     inf::SidecarJson extra = inf::SidecarJson::object();
@@ -315,7 +176,7 @@ struct Made {
 Made interpolateFrames(const DiffusionJobRequest& r, FootageMethod method, const QString& output,
     EncodeSettings settings, const JobCallbacks& cb)
 {
-    FrameStream frames(QString::fromStdString(r.input), cb);
+    FrameStream frames(QString::fromStdString(r.input), cb, { r.inputStart, r.inputFrames });
     if (frames.frameCount() < 2)
         throw std::runtime_error("interpolation needs at least 2 frames");
     const Rational inRate = frames.hasRate() ? frames.meta().fps : Rational {};
@@ -444,7 +305,7 @@ Made interpolateFrames(const DiffusionJobRequest& r, FootageMethod method, const
                          .arg(dropped.size())
                          .arg(dropped.front()));
     writer->finish();
-    Made out { total, frames.size(), outRate };
+    Made out { total, frames.frameCount(), frames.size(), outRate };
     out.extra["scene_cuts"] = cuts;
     out.extra["duplicated_frames"] = dropped;
     return out;
@@ -453,7 +314,7 @@ Made interpolateFrames(const DiffusionJobRequest& r, FootageMethod method, const
 Made inpaintFrames(
     const DiffusionJobRequest& r, const QString& output, EncodeSettings settings, const JobCallbacks& cb)
 {
-    FrameStream frames(QString::fromStdString(r.input), cb);
+    FrameStream frames(QString::fromStdString(r.input), cb, { r.inputStart, r.inputFrames });
     MaskStream masks(QString::fromStdString(r.mask), frames.frameCount(), frames.size(), cb);
     if (r.dilate < 0)
         throw std::invalid_argument("the mask dilation must not be negative");
@@ -492,7 +353,7 @@ Made inpaintFrames(
     if (cancelled())
         throw JobCancelled();
     writer->finish();
-    Made out { written, frames.size(), settings.meta.fps };
+    Made out { written, frames.frameCount(), frames.size(), settings.meta.fps };
     out.extra["mask_dilation"] = r.dilate;
     return out;
 }
@@ -589,6 +450,8 @@ DiffusionJobResult runFootageJob(const DiffusionJobRequest& r, const JobCallback
              "sampler", "seed", "windows", "window_frames", "overlap_frames" })
         request.erase(key);
     request["method"] = methodName(method);
+    request["input_start"] = r.inputStart; // the range of IN that was read
+    request["input_frames"] = made.inputFrames;
     for (const auto& [key, value] : made.extra.items())
         request[key] = value;
     const auto sidecar = inf::sidecarJson(request, nullptr, "cpu", "uint8");

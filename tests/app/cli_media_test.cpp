@@ -303,6 +303,46 @@ TEST_F(CliVideoJobs, InpaintAVideoWithAVideoMaskWritesProRes)
     EXPECT_TRUE(out[QStringLiteral("audio")].toBool());
 }
 
+// A range of IN: OUT holds only the range's frames (every other one of them the input's own), with
+// the footage's sound; a range past IN's end is exit 1 naming the flags.
+TEST_F(CliMedia, InterpolateARangeWithStartAndCount)
+{
+    ffmpeg({ "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000", "-t", "0.4", "-c:v", "libx264", "-c:a", "aac",
+        path("clip.mp4") }); // 10 frames, and sound all along (-frames:v would end the sound early)
+    ASSERT_EQ(cli({ "encode", "-i", path("clip.mp4"), "-o", path("in/%03d.png") }).exitCode, 0);
+    const auto r = cli({ "interpolate", "-i", path("clip.mp4"), "--factor", "2", "--start", "4", "--count",
+        "3", "-o", path("out/%03d.png") });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, path("out/%03d.png") + "\n");
+    EXPECT_EQ(info(path("out/%03d.png"))[QStringLiteral("frames")].toInt(), 5) << "K(n-1)+1 of the 3";
+    for (int i = 0; i < 3; ++i) {
+        const auto name
+            = [](int frame) { return QStringLiteral("%1.png").arg(frame, 3, 10, QLatin1Char('0')); };
+        const QImage made(QString::fromStdString(path("out/")) + name(2 * i));
+        const QImage input(QString::fromStdString(path("in/")) + name(4 + i));
+        ASSERT_FALSE(made.isNull());
+        EXPECT_EQ(made.convertToFormat(QImage::Format_RGB888), input.convertToFormat(QImage::Format_RGB888))
+            << "output frame " << 2 * i << " is not input frame " << 4 + i;
+    }
+
+    const auto video = cli({ "interpolate", "-i", path("clip.mp4"), "--factor", "2", "--start", "4",
+        "--count", "3", "-o", path("part.mp4") });
+    ASSERT_EQ(video.exitCode, 0) << video.err;
+    const auto part = info(path("part.mp4"));
+    EXPECT_EQ(part[QStringLiteral("frames")].toInt(), 5);
+    EXPECT_EQ(part[QStringLiteral("fps")].toString(), QStringLiteral("50/1"));
+    EXPECT_TRUE(part[QStringLiteral("audio")].toBool()) << "the range's sound is carried";
+
+    const auto past = cli({ "interpolate", "-i", path("clip.mp4"), "--factor", "2", "--start", "8", "--count",
+        "3", "-o", path("past.mp4") });
+    EXPECT_EQ(past.exitCode, 1) << past.err;
+    EXPECT_NE(past.err.find("has 10 frames"), std::string::npos) << past.err;
+    EXPECT_NE(past.err.find("--start and --count"), std::string::npos) << past.err;
+    EXPECT_FALSE(fs::exists(path("past.mp4")));
+    EXPECT_TRUE(leftovers().empty());
+}
+
 namespace {
 
 double psnrRgb(const QImage& a, const QImage& b, const QImage& mask = {})

@@ -250,6 +250,33 @@ TEST(DiffusionJob, ExtendingAnImageSequenceKeepsTheRateTheRequestNames)
         result.sidecarJson[QStringLiteral("request")].toObject()[QStringLiteral("fps")].toDouble(), 8.0);
 }
 
+// The model's path honours IN's range too: the clip it extends is the range, kept frame for frame.
+TEST(DiffusionJob, ExtendingARangeContinuesThatRangeOnly)
+{
+    QTemporaryDir dir;
+    const QString input = dir.filePath(QStringLiteral("in/%03d.png"));
+    ASSERT_TRUE(writeImageSequence(input, { frame(0), frame(1), frame(2), frame(3), frame(4) }, false));
+    DiffusionJobRequest request;
+    request.task = DiffusionTask::Extend;
+    request.input = input.toStdString();
+    request.inputStart = 1;
+    request.inputFrames = 2;
+    request.output = dir.filePath(QStringLiteral("out/%03d.png")).toStdString();
+    request.modelDir = tinyPack(dir).toStdString();
+    request.frames = 2;
+    request.steps = 1;
+    request.device = "cpu";
+    const auto result = runDiffusionJob(request);
+    EXPECT_EQ(result.frames, 4) << "the range's 2 frames and the 2 added";
+    const auto out = readImageSequence(dir.filePath(QStringLiteral("out/%03d.png")));
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(out[0], frame(1));
+    EXPECT_EQ(out[1], frame(2));
+    const auto sidecar = result.sidecarJson[QStringLiteral("request")].toObject();
+    EXPECT_EQ(sidecar[QStringLiteral("input_start")].toInt(), 1);
+    EXPECT_EQ(sidecar[QStringLiteral("input_frames")].toInt(), 2);
+}
+
 // The request is resolved against the pack's manifest before the weights load: a size the model
 // cannot make fails with the job's message, and nothing is written.
 TEST(DiffusionJob, ARequestThePackCannotMakeFailsBeforeAnythingIsWritten)

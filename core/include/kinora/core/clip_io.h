@@ -9,6 +9,8 @@
 #include <QImage>
 #include <QString>
 
+#include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace kinora::core {
@@ -19,8 +21,30 @@ struct Clip {
     bool hasRate = false; // false for image sequences, which carry no rate (meta.fps is then 24)
 };
 
-// Reads IN. Throws MediaError / std::runtime_error with one clear message, JobCancelled.
-Clip readClip(const QString& path, const JobCallbacks& callbacks = {});
+// A range of IN's frames a job works on: from frame `start`, `frames` frames (0: to the end).
+struct ClipRange {
+    int64_t start = 0;
+    int64_t frames = 0;
+};
+
+// A range that lies outside IN (or a negative start or length); what() names IN, its frame count
+// and the range.
+class InputRangeError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The frames `range` holds in IN (`path`) of `available` frames. Throws InputRangeError.
+int64_t rangeFrames(const ClipRange& range, int64_t available, const QString& path);
+
+// The metadata of the part of a clip that begins at its frame `start`: the carried audio begins
+// start/fps later and the timecode counts from that frame, so sound and timecode stay in sync.
+ClipMeta metaFromFrame(const ClipMeta& meta, int64_t start);
+
+// Reads `range` of IN (frame 0 of the clip = frame range.start of IN; a video seeks to it). Throws
+// InputRangeError before anything is decoded past the header, MediaError / std::runtime_error
+// with one clear message, JobCancelled.
+Clip readClip(const QString& path, const JobCallbacks& callbacks = {}, const ClipRange& range = {});
 
 // MASK frames (Grayscale8, 0 or 255): one image, a pattern, or a video (luma >= 128 is masked).
 std::vector<QImage> readMaskClip(const QString& path);

@@ -31,7 +31,15 @@ using inference::taskName;
 // command line or the window down to the engine.
 struct DiffusionJobRequest : inference::TaskRequest {
     std::string input; // IN video or pattern: extend, inpaint, interpolate
-    std::string mask; // MASK image, pattern or video: inpaint
+    // The range of IN the job works on (a trimmed timeline clip, without copying the footage):
+    // from frame `inputStart`, `inputFrames` frames (0: to the end of IN). The output is only the
+    // range (its frame 0 is IN's frame inputStart) and carried sound and timecode move with it. A
+    // range outside IN is an InputRangeError (clip_io.h) before anything is written.
+    int64_t inputStart = 0;
+    int64_t inputFrames = 0;
+    // MASK image, pattern or video: inpaint. It covers the range, not the whole of IN: mask frame
+    // 0 is the range's first frame (one image still applies to every frame).
+    std::string mask;
     std::string image; // generate: the first frame (optional)
     std::string output; // OUT video or pattern
     std::string codec; // OUT's codec (codecNames()); empty: from OUT's extension
@@ -119,8 +127,9 @@ DiffusionJobResult runDiffusionJob(
 struct EncodeSettings;
 EncodeSettings outputSettings(const DiffusionJobRequest& request);
 
-// The request as the sidecar stores it, and back (for "make again"): task, prompts, inputs, frames,
-// size, fps, steps, guidance, sampler, seed, device, precision, model folder.
+// The request as the project stores it, and back (for "make again"): task, prompts, inputs and
+// IN's range, frames, size, fps, steps, guidance, sampler, seed, device, precision, model folder,
+// method, mask dilation.
 QJsonObject requestToJson(const DiffusionJobRequest& request);
 DiffusionJobRequest requestFromJson(const QJsonObject& json);
 
