@@ -340,6 +340,9 @@ int main(int argc, char** argv)
                "N: frames of IN to work on from --start (default: to "
                "the end); OUT holds only these")
             ->check(CLI::PositiveNumber);
+        sub->add_option("--input-fps", o.request.inputFps,
+               "F: the frame rate of an image-sequence IN, which carries none (default: unknown)")
+            ->check(CLI::PositiveNumber);
     }
     for (auto* sub : { generate, extend, interpolate, inpaint }) {
         addDiffusionOptions(sub, o);

@@ -314,6 +314,10 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     QImage first;
     if (r.task != DiffusionTask::Generate)
         clip = readClip(QString::fromStdString(r.input), cb, { r.inputStart, r.inputFrames });
+    if (!clip.hasRate && r.inputFps > 0) { // a take's frames, at the rate the take was made at
+        clip.meta.fps = rateOf(r.inputFps);
+        clip.hasRate = true;
+    }
     if (r.task == DiffusionTask::Inpaint)
         masks = fitMasks(readMaskClip(QString::fromStdString(r.mask)), static_cast<int>(clip.frames.size()),
             clip.frames.front().size(), cb.onWarning);
@@ -464,7 +468,8 @@ QJsonObject requestToJson(const DiffusionJobRequest& r)
     return QJsonObject { { QStringLiteral("task"), QString::fromLatin1(taskName(r.task)) },
         { QStringLiteral("prompt"), q(r.prompt) }, { QStringLiteral("negative_prompt"), q(r.negativePrompt) },
         { QStringLiteral("input"), q(r.input) }, { QStringLiteral("input_start"), qint64(r.inputStart) },
-        { QStringLiteral("input_frames"), qint64(r.inputFrames) }, { QStringLiteral("mask"), q(r.mask) },
+        { QStringLiteral("input_frames"), qint64(r.inputFrames) },
+        { QStringLiteral("input_fps"), r.inputFps }, { QStringLiteral("mask"), q(r.mask) },
         { QStringLiteral("image"), q(r.image) }, { QStringLiteral("output"), q(r.output) },
         { QStringLiteral("codec"), q(r.codec) }, { QStringLiteral("crf"), r.crf },
         { QStringLiteral("frames"), r.frames }, { QStringLiteral("factor"), r.factor },
@@ -500,6 +505,7 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
     r.input = text("input");
     r.inputStart = j.value(QStringLiteral("input_start")).toInteger(0);
     r.inputFrames = j.value(QStringLiteral("input_frames")).toInteger(0);
+    r.inputFps = real("input_fps", 0);
     r.mask = text("mask");
     r.image = text("image");
     r.output = text("output");

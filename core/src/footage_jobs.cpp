@@ -177,6 +177,7 @@ Made interpolateFrames(const DiffusionJobRequest& r, FootageMethod method, const
     EncodeSettings settings, const JobCallbacks& cb)
 {
     FrameStream frames(QString::fromStdString(r.input), cb, { r.inputStart, r.inputFrames });
+    frames.assumeRate(r.inputFps);
     if (frames.frameCount() < 2)
         throw std::runtime_error("interpolation needs at least 2 frames");
     const Rational inRate = frames.hasRate() ? frames.meta().fps : Rational {};
@@ -315,6 +316,7 @@ Made inpaintFrames(
     const DiffusionJobRequest& r, const QString& output, EncodeSettings settings, const JobCallbacks& cb)
 {
     FrameStream frames(QString::fromStdString(r.input), cb, { r.inputStart, r.inputFrames });
+    frames.assumeRate(r.inputFps);
     MaskStream masks(QString::fromStdString(r.mask), frames.frameCount(), frames.size(), cb);
     if (r.dilate < 0)
         throw std::invalid_argument("the mask dilation must not be negative");

@@ -229,3 +229,34 @@ TEST(InputRange, TheRequestKeepsItsRangeMethodAndDilation)
     EXPECT_EQ(old.inputFrames, 0);
     EXPECT_EQ(old.method, "auto");
 }
+
+TEST_F(InputRangeTest, ASequenceTakesTheRateTheRequestGivesIt)
+{
+    // A take's PNG frames carry no rate: with inputFps the job knows it, so a target rate works and
+    // a factor doubles the real rate instead of an assumed 24 fps.
+    const QString pattern = writePattern("in/%03d.png", 6);
+    DiffusionJobRequest request;
+    request.task = DiffusionTask::Interpolate;
+    request.input = pattern.toStdString();
+    request.method = "flow";
+    request.inputFps = 25;
+    request.factor = 2;
+    request.output = path("by-factor/%03d.png").toStdString();
+    auto result = runDiffusionJob(request);
+    EXPECT_EQ(result.frames, 11);
+    EXPECT_DOUBLE_EQ(result.fps, 50);
+
+    request.factor = 0;
+    request.fps = 50;
+    request.output = path("to-rate/%03d.png").toStdString();
+    result = runDiffusionJob(request);
+    EXPECT_EQ(result.frames, 11);
+    EXPECT_DOUBLE_EQ(result.fps, 50);
+
+    request.inputFps = 0; // without it a target rate cannot be reached, and the job says why
+    request.output = path("unknown/%03d.png").toStdString();
+    EXPECT_THROW(runDiffusionJob(request), std::runtime_error);
+    EXPECT_EQ(requestFromJson(requestToJson(request)).inputFps, 0);
+    request.inputFps = 12.5;
+    EXPECT_EQ(requestFromJson(requestToJson(request)).inputFps, 12.5);
+}

@@ -56,6 +56,14 @@ FrameStream::FrameStream(const QString& path, const JobCallbacks& callbacks, con
     m_size = m_reader->frameSize();
 }
 
+void FrameStream::assumeRate(double fps)
+{
+    if (m_reader || fps <= 0)
+        return;
+    m_meta.fps = Rational::parse(QString::number(fps, 'g', 12));
+    m_assumedRate = m_meta.fps.valid();
+}
+
 bool FrameStream::next(QImage& frame)
 {
     if (m_next >= m_count)

@@ -26,7 +26,9 @@ class FrameStream {
 public:
     FrameStream(const QString& path, const JobCallbacks& callbacks, const ClipRange& range = {});
 
-    bool hasRate() const { return m_reader != nullptr; }
+    bool hasRate() const { return m_reader != nullptr || m_assumedRate; }
+    // An image sequence's frames are at `fps` (> 0; the request's inputFps). No effect on videos.
+    void assumeRate(double fps);
     // IN's metadata moved to the range's first frame (metaFromFrame).
     const ClipMeta& meta() const { return m_meta; }
     int64_t frameCount() const { return m_count; } // in the range
@@ -41,6 +43,7 @@ private:
     int64_t m_start = 0;
     int64_t m_count = 0;
     int64_t m_next = 0; // frames of the range given so far
+    bool m_assumedRate = false;
     QSize m_size;
 };
 

@@ -37,6 +37,10 @@ struct DiffusionJobRequest : inference::TaskRequest {
     // range outside IN is an InputRangeError (clip_io.h) before anything is written.
     int64_t inputStart = 0;
     int64_t inputFrames = 0;
+    // The rate of an image-sequence IN, which carries none of its own (a take's PNG frames): the
+    // job then treats the sequence as footage at that rate (interpolation to a target rate, the
+    // output's rate). 0: none; ignored for video files.
+    double inputFps = 0;
     // MASK image, pattern or video: inpaint. It covers the range, not the whole of IN: mask frame
     // 0 is the range's first frame (one image still applies to every frame).
     std::string mask;
