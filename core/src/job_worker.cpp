@@ -128,6 +128,8 @@ void JobWorker::run(const JobTicket& ticket)
                 Q_EMIT preview(id, detached(p));
             };
             outcome.diffusion = runDiffusionJob(ticket.diffusion, callbacks, m_cache.get());
+        } else if (ticket.kind == JobKind::TimelineExport) {
+            outcome.transcode = exportTimeline(ticket.timelineExport, callbacks);
         } else {
             outcome.transcode = transcode(ticket.transcode, callbacks);
         }
