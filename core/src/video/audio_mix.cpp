@@ -58,7 +58,7 @@ public:
             throw audioError(
                 path, QStringLiteral("cannot open the %1 decoder").arg(QString::fromLatin1(codec->name)));
         // Seek to the keyframe before the start; the samples before it are dropped once decoded.
-        if (m_start > 0.5) {
+        if (m_start > 0) {
             const auto ts = static_cast<int64_t>(std::floor(m_start / av_q2d(stream->time_base)));
             if (av_seek_frame(m_input.get(), m_stream, ts, AVSEEK_FLAG_BACKWARD) >= 0)
                 avcodec_flush_buffers(m_decoder.get());
