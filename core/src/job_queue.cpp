@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDataStream>
+#include <QFileInfo>
 #include <QIODevice>
 #include <QMimeData>
 
@@ -69,6 +70,14 @@ JobQueue::~JobQueue()
 quint64 JobQueue::enqueue(JobTicket ticket)
 {
     ticket.id = m_nextId++;
+    if (ticket.title.isEmpty() && isExport(ticket.kind)) {
+        const QString file = QFileInfo(
+            ticket.kind == JobKind::Export ? ticket.transcode.output : ticket.timelineExport.output)
+                                 .fileName();
+        ticket.title = ticket.kind == JobKind::Export
+            ? QCoreApplication::translate("JobQueue", "Export → %1").arg(file)
+            : QCoreApplication::translate("JobQueue", "Export timeline → %1").arg(file);
+    }
     const int row = static_cast<int>(m_rows.size());
     beginInsertRows({}, row, row);
     JobRow added;
@@ -130,10 +139,10 @@ void JobQueue::onFinished(const JobOutcome& outcome)
         r.status.step = r.status.total;
         r.status.elapsed = outcome.seconds;
         r.status.eta = 0;
-        r.message = outcome.kind == JobKind::Diffusion
-            ? tr("%n frames in %1 s", nullptr, outcome.diffusion.frames).arg(outcome.seconds, 0, 'f', 1)
-            : tr("%n frames in %1 s", nullptr, static_cast<int>(outcome.transcode.frames))
-                  .arg(outcome.seconds, 0, 'f', 1);
+        r.message = isExport(outcome.kind)
+            ? tr("%n frames in %1 s", nullptr, static_cast<int>(outcome.transcode.frames))
+                  .arg(outcome.seconds, 0, 'f', 1)
+            : tr("%n frames in %1 s", nullptr, outcome.diffusion.frames).arg(outcome.seconds, 0, 'f', 1);
         changed(row);
     }
     Q_EMIT jobFinished(outcome);

@@ -143,6 +143,8 @@ void JobWorker::run(const JobTicket& ticket)
             } else {
                 outcome.diffusion = runDiffusionJob(ticket.diffusion, callbacks, m_cache.get());
             }
+        } else if (ticket.kind == JobKind::TimelineExport) {
+            outcome.transcode = exportTimeline(ticket.timelineExport, callbacks);
         } else {
             outcome.transcode = transcode(ticket.transcode, callbacks);
         }

@@ -342,3 +342,55 @@ TEST_F(JobQueueTest, CancelAllAndClosingStopTheRunningJob)
     queue.reset();
     EXPECT_FALSE(outputExists(m_dir.filePath(QStringLiteral("c/%04d.png"))));
 }
+
+TEST_F(JobQueueTest, ATimelineExportRunsLikeAnExportOnItsSnapshot)
+{
+    std::vector<QImage> frames;
+    for (int i = 0; i < 6; ++i) {
+        frames.emplace_back(32, 24, QImage::Format_RGB888);
+        frames.back().fill(qRgb(40 * i, 80, 160));
+    }
+    ASSERT_TRUE(writeImageSequence(m_dir.filePath(QStringLiteral("take/%04d.png")), frames, false));
+    SourceDetails take;
+    take.id = QStringLiteral("take-1");
+    take.isTake = true;
+    take.path = m_dir.filePath(QStringLiteral("take/%04d.png"));
+    take.frames = 6;
+    take.size = QSize(32, 24);
+    Timeline timeline;
+    TimelineClip clip;
+    clip.sourceId = take.id;
+    clip.sourceFrames = 6;
+    clip.length = 6;
+    timeline.add(clip);
+
+    JobTicket ticket;
+    ticket.kind = JobKind::TimelineExport;
+    ticket.timelineExport.timeline = timeline; // the snapshot
+    ticket.timelineExport.sources = { { take.id, take } };
+    ticket.timelineExport.output = m_dir.filePath(QStringLiteral("cut.mp4"));
+    clip.start = 6; // an edit after the snapshot was taken never reaches the file
+    timeline.add(clip);
+
+    JobQueue queue;
+    std::vector<JobStatus> progress;
+    std::vector<JobOutcome> outcomes;
+    QObject::connect(&queue, &JobQueue::jobProgress, [&](const JobStatus& s) { progress.push_back(s); });
+    QObject::connect(&queue, &JobQueue::jobFinished, [&](const JobOutcome& o) { outcomes.push_back(o); });
+    const quint64 id = queue.enqueue(ticket);
+    EXPECT_EQ(queue.data(queue.index(queue.rowOf(id)), Qt::DisplayRole).toString(),
+        QStringLiteral("Export timeline → cut.mp4"));
+    ASSERT_TRUE(waitIdle(queue));
+    ASSERT_EQ(stateOf(queue, id), JobState::Done) << queue.find(id)->message.toStdString();
+    ASSERT_EQ(outcomes.size(), 1u);
+    EXPECT_EQ(outcomes[0].kind, JobKind::TimelineExport);
+    EXPECT_EQ(outcomes[0].transcode.frames, 6);
+    EXPECT_EQ(outcomes[0].transcode.output, ticket.timelineExport.output);
+    EXPECT_EQ(probeMedia(outcomes[0].transcode.output).frames, 6);
+    ASSERT_FALSE(progress.empty());
+    EXPECT_EQ(progress.back().step, 6);
+    EXPECT_EQ(progress.back().total, 6);
+    EXPECT_EQ(queue.data(queue.index(queue.rowOf(id)), JobQueue::ProgressRole).toDouble(), 1.0);
+    EXPECT_TRUE(queue.find(id)->message.startsWith(QStringLiteral("6 frames")))
+        << queue.find(id)->message.toStdString();
+}

@@ -118,6 +118,9 @@ std::unique_ptr<AudioCarrier> AudioCarrier::create(
     if (av_channel_layout_copy(&d.encoder->ch_layout, &d.decoder->ch_layout) < 0
         || d.encoder->ch_layout.nb_channels <= 0)
         av_channel_layout_default(&d.encoder->ch_layout, 2);
+    // A layout that only counts channels (a plain PCM WAV's): encoders want to know which they are.
+    if (d.encoder->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+        av_channel_layout_default(&d.encoder->ch_layout, d.encoder->ch_layout.nb_channels);
     if (d.encoder->ch_layout.nb_channels > 2)
         av_channel_layout_default(&d.encoder->ch_layout, 2);
     d.encoder->bit_rate = 192000;

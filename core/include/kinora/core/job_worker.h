@@ -1,13 +1,16 @@
 #pragma once
-// The worker that runs the app's long jobs (diffusion takes and exports) on its own thread: a
+// The worker that runs the app's long jobs (diffusion takes, exports of a take and of the cut) on
+// its own thread: a
 // QObject moved to a QThread by JobQueue. Jobs start by a queued call to run(); cancel() is called
 // directly from the GUI thread and only stores an atomic, so it lands within one step even while
-// run() is busy. It runs exactly the jobs kinora-cli runs (runDiffusionJob, transcode), keeps the
+// run() is busy. It runs exactly the jobs kinora-cli runs (runDiffusionJob, transcode) and
+// exportTimeline, keeps the
 // loaded model pack between jobs, and catches every exception at its boundary.
 
 #include "kinora/core/clip_job_prep.h"
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/job.h"
+#include "kinora/core/timeline_export.h"
 #include "kinora/core/transcode.h"
 
 #include <QMetaType>
@@ -20,7 +23,14 @@
 
 namespace kinora::core {
 
-enum class JobKind { Diffusion, Export };
+// Export: a file (a take) transcoded; TimelineExport: the cut rendered (exportTimeline).
+enum class JobKind { Diffusion, Export, TimelineExport };
+
+// Both kinds of export: a file out, progress in frames, an outcome in JobOutcome::transcode.
+inline bool isExport(JobKind kind)
+{
+    return kind == JobKind::Export || kind == JobKind::TimelineExport;
+}
 
 // What to run. `id` is given by the queue; exactly one of the requests is used, by `kind`.
 struct JobTicket {
@@ -28,7 +38,8 @@ struct JobTicket {
     JobKind kind = JobKind::Diffusion;
     DiffusionJobRequest diffusion;
     TranscodeRequest transcode;
-    QString title; // one line for the queue's row
+    TimelineExportRequest timelineExport; // a snapshot of the timeline and its sources
+    QString title; // one line for the queue's row (an export's: "Export → FILE" when left empty)
     QString takeId; // diffusion: the take this job makes (the project's id)
     ClipJobPrep clip; // diffusion on a timeline clip: its placement and what to write first
 };
@@ -37,7 +48,7 @@ struct JobOutcome {
     quint64 id = 0;
     JobKind kind = JobKind::Diffusion;
     DiffusionJobResult diffusion;
-    TranscodeResult transcode;
+    TranscodeResult transcode; // Export and TimelineExport
     QString takeId;
     double seconds = 0; // wall time of the whole job
 };
