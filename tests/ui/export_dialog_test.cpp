@@ -9,6 +9,7 @@
 #include "kinora/ui/export_dialog.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -260,4 +261,143 @@ TEST(ExportDialog, ItsRequestExportsTheTake)
     EXPECT_EQ(info.width, 128);
     EXPECT_EQ(info.frames, 6);
     EXPECT_NEAR(info.fps.value(), 8.0, 0.5);
+}
+
+namespace {
+
+// A timeline of two clips of 24 fps footage (12 and 8 frames, the second with sound) and a take.
+ui::ExportSubjects timelineSubjects(const QString& firstPath = QStringLiteral("/footage/a.mp4"))
+{
+    ui::ExportSubjects s;
+    s.name = QStringLiteral("My cut");
+    core::Timeline t;
+    t.setRate({ 24, 1 });
+    core::TimelineClip a;
+    a.source = core::TimelineClip::Source::Media;
+    a.sourceId = QStringLiteral("media-a");
+    a.sourceFrames = 12;
+    a.length = 12;
+    t.add(a);
+    core::TimelineClip b = a;
+    b.sourceId = QStringLiteral("media-b");
+    b.sourceFrames = 8;
+    b.length = 8;
+    b.start = 12;
+    b.hasAudio = true;
+    t.add(b);
+    s.timeline = t;
+    core::SourceDetails da;
+    da.id = a.sourceId;
+    da.path = firstPath;
+    da.frames = 12;
+    da.size = { 320, 180 };
+    da.fps = { 24, 1 };
+    s.sources[a.sourceId] = da;
+    core::SourceDetails db = da;
+    db.id = b.sourceId;
+    db.frames = 8;
+    db.size = { 640, 360 };
+    db.audio = true;
+    s.sources[b.sourceId] = db;
+    s.take = takeOf(64);
+    s.takePattern = QStringLiteral("/tmp/x/%04d.png");
+    return s;
+}
+
+} // namespace
+
+TEST(ExportDialog, OffersTheWholeTimelineInToOutOrATake)
+{
+    auto subjects = timelineSubjects();
+    subjects.in = 4;
+    subjects.out = 9;
+    ui::ExportDialog dialog(subjects);
+    Widgets w(dialog);
+    auto* range = dialog.findChild<QComboBox*>(QStringLiteral("rangeCombo"));
+    auto* rate = dialog.findChild<QComboBox*>(QStringLiteral("rateCombo"));
+    auto* audio = dialog.findChild<QCheckBox*>(QStringLiteral("audioCheck"));
+    ASSERT_TRUE(range && rate && audio);
+    ASSERT_EQ(range->count(), 3);
+    EXPECT_EQ(dialog.range(), ui::ExportDialog::Range::Timeline);
+    EXPECT_TRUE(w.output->text().endsWith(QStringLiteral("My cut.mp4"))) << w.output->text().toStdString();
+    // The cut's size is its largest source's; its rate the timeline's.
+    EXPECT_EQ(dialog.outputSize(), QSize(640, 360));
+    EXPECT_EQ(dialog.outputRate(), (core::Rational { 24, 1 }));
+    EXPECT_EQ(dialog.outputFrames(), 20);
+    EXPECT_TRUE(audio->isEnabled() && audio->isChecked());
+    auto request = dialog.timelineRequest();
+    EXPECT_EQ(request.first, 0);
+    EXPECT_EQ(request.count, 20);
+    EXPECT_TRUE(request.audio);
+
+    range->setCurrentIndex(range->findData(static_cast<int>(ui::ExportDialog::Range::InToOut)));
+    request = dialog.timelineRequest();
+    EXPECT_EQ(request.first, 4);
+    EXPECT_EQ(request.count, 6);
+    EXPECT_EQ(request.size, QSize(320, 180)) << "only the first clip is in range";
+    EXPECT_FALSE(audio->isEnabled()) << "no clip with sound in 4..9";
+    EXPECT_FALSE(request.audio);
+    choose(rate, QStringLiteral("50 fps"));
+    EXPECT_EQ(dialog.timelineRequest().fps, (core::Rational { 50, 1 }));
+    EXPECT_EQ(dialog.outputFrames(), 13) << "6 frames at 24 fps last 12.5 frames at 50";
+    EXPECT_TRUE(w.summary->text().contains(QStringLiteral("13 frame"))) << w.summary->text().toStdString();
+
+    range->setCurrentIndex(range->findData(static_cast<int>(ui::ExportDialog::Range::Take)));
+    EXPECT_TRUE(dialog.exportsTake());
+    EXPECT_EQ(dialog.outputSize(), QSize(256, 256));
+    EXPECT_TRUE(w.output->text().endsWith(QStringLiteral("Red ball.mp4"))) << w.output->text().toStdString();
+    EXPECT_FALSE(audio->isVisible());
+}
+
+TEST(ExportDialog, ATimelineWithNothingInItOffersOnlyTheTake)
+{
+    auto subjects = timelineSubjects();
+    subjects.timeline = core::Timeline {};
+    ui::ExportDialog dialog(subjects);
+    auto* range = dialog.findChild<QComboBox*>(QStringLiteral("rangeCombo"));
+    EXPECT_EQ(range->count(), 1);
+    EXPECT_TRUE(dialog.exportsTake());
+    subjects.take.reset();
+    ui::ExportDialog nothing(subjects);
+    Widgets w(nothing);
+    EXPECT_FALSE(w.ok->isEnabled());
+    EXPECT_TRUE(w.problem->text().contains(QStringLiteral("nothing to export")))
+        << w.problem->text().toStdString();
+}
+
+TEST(ExportDialog, ItsTimelineRequestExportsTheRangeAtTheRateAsked)
+{
+    QTemporaryDir dir;
+    // Two sources as image sequences: the export reads them like takes.
+    const QString a = dir.filePath(QStringLiteral("a/%04d.png"));
+    const QString b = dir.filePath(QStringLiteral("b/%04d.png"));
+    ASSERT_TRUE(core::writeImageSequence(a, checkerFrames(12, 32), false));
+    ASSERT_TRUE(core::writeImageSequence(b, checkerFrames(8, 32), false));
+    auto subjects = timelineSubjects(a);
+    subjects.sources[QStringLiteral("media-a")].size = { 32, 32 };
+    subjects.sources[QStringLiteral("media-b")].path = b;
+    subjects.sources[QStringLiteral("media-b")].size = { 32, 32 };
+    subjects.sources[QStringLiteral("media-b")].audio = false;
+    subjects.in = 10;
+    subjects.out = 15;
+    ui::ExportDialog dialog(subjects);
+    Widgets w(dialog);
+    auto* range = dialog.findChild<QComboBox*>(QStringLiteral("rangeCombo"));
+    range->setCurrentIndex(range->findData(static_cast<int>(ui::ExportDialog::Range::InToOut)));
+    choose(w.preset, QStringLiteral("FFV1"));
+    w.output->setText(dir.filePath(QStringLiteral("cut.mkv")));
+    ASSERT_TRUE(w.ok->isEnabled()) << w.problem->text().toStdString();
+    const auto result = core::exportTimeline(dialog.timelineRequest());
+    EXPECT_EQ(result.frames, 6);
+    auto info = core::probeMedia(dir.filePath(QStringLiteral("cut.mkv")));
+    EXPECT_EQ(info.frames, 6);
+    EXPECT_EQ(info.fps, (core::Rational { 24, 1 }));
+    // At another rate the file holds the count the dialog promised.
+    choose(dialog.findChild<QComboBox*>(QStringLiteral("rateCombo")), QStringLiteral("60 fps"));
+    w.output->setText(dir.filePath(QStringLiteral("cut60.mkv")));
+    EXPECT_EQ(core::exportTimeline(dialog.timelineRequest()).frames, dialog.outputFrames());
+    info = core::probeMedia(dir.filePath(QStringLiteral("cut60.mkv")));
+    EXPECT_EQ(info.frames, dialog.outputFrames());
+    EXPECT_EQ(info.fps, (core::Rational { 60, 1 }));
+    EXPECT_EQ(info.width, 32);
 }

@@ -314,7 +314,7 @@ quint64 MainWindow::makeAgain(const QString& takeId, bool variation)
 void MainWindow::jobFinished(const core::JobOutcome& outcome)
 {
     const auto* row = m_queue->find(outcome.id);
-    if (outcome.kind == core::JobKind::Export) {
+    if (core::isExport(outcome.kind)) {
         showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(outcome.transcode.output)), 15000);
         return;
     }

@@ -197,7 +197,7 @@ void QueuePanel::fillContextMenu(QMenu& menu, const QModelIndex& index)
         connect(play, &QAction::triggered, this,
             [this, index = QPersistentModelIndex(index)] { activated(index); });
     }
-    if (state == JobState::Done && row->ticket.kind == JobKind::Export) {
+    if (state == JobState::Done && isExport(row->ticket.kind)) {
         QAction* folder = menu.addAction(QIcon(QStringLiteral(":/icons/folder.svg")), tr("Show in Folder"));
         folder->setObjectName(QStringLiteral("showInFolderAction"));
         connect(folder, &QAction::triggered, this, [this, id] { showInFolder(id); });
