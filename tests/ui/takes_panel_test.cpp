@@ -116,7 +116,8 @@ TEST_F(TakesPanelTest, EmptyProjectShowsTheHint)
     EXPECT_EQ(list->model()->rowCount(), 0);
     auto* hint = panel.findChild<QLabel*>(QStringLiteral("emptyHint"));
     EXPECT_TRUE(hint->isVisible());
-    EXPECT_EQ(hint->text(), QStringLiteral("Takes you make appear here"));
+    EXPECT_EQ(hint->text(),
+        QStringLiteral("Drop footage here or press Ctrl+I to import; takes you make appear here too"));
     panel.setProject(nullptr);
     EXPECT_EQ(list->model()->rowCount(), 0);
 }

@@ -2,15 +2,17 @@
 
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/project.h"
+#include "kinora/ui/frame_source.h"
+#include "kinora/ui/media_commands.h"
+#include "kinora/ui/source_mime.h"
 #include "kinora/ui/take_commands.h"
 
 #include <QImageReader>
 #include <QLocale>
-#include <QPainter>
-#include <QStyle>
 #include <QUndoStack>
 
 #include <algorithm>
+#include <cmath>
 
 namespace kinora::ui {
 
@@ -27,18 +29,25 @@ void TakesModel::setProject(core::Project* project)
         disconnect(m_project, nullptr, this, nullptr);
     m_project = project;
     m_thumbnails.clear();
-    m_ids.clear();
+    m_mediaIds.clear();
+    m_takeIds.clear();
     if (project) {
+        for (const auto& media : project->media())
+            m_mediaIds.append(media.id);
         for (const auto& take : project->takes())
-            m_ids.append(take.id);
+            m_takeIds.append(take.id);
         connect(project, &core::Project::takeAdded, this, &TakesModel::takeAdded);
         connect(project, &core::Project::takeRemoved, this, &TakesModel::takeRemoved);
         connect(project, &core::Project::takeRenamed, this, &TakesModel::takeRenamed);
         connect(project, &core::Project::takesChanged, this, &TakesModel::resync);
-        // A project deleted without setProject(nullptr): forget its rows rather than read freed takes.
+        connect(project, &core::Project::mediaAdded, this, &TakesModel::mediaAdded);
+        connect(project, &core::Project::mediaRemoved, this, &TakesModel::mediaRemoved);
+        connect(project, &core::Project::mediaChanged, this, &TakesModel::mediaChanged);
+        // A project deleted without setProject(nullptr): forget its rows rather than read freed ones.
         connect(project, &QObject::destroyed, this, [this] {
             beginResetModel();
-            m_ids.clear();
+            m_mediaIds.clear();
+            m_takeIds.clear();
             m_thumbnails.clear();
             endResetModel();
         });
@@ -46,34 +55,58 @@ void TakesModel::setProject(core::Project* project)
     endResetModel();
 }
 
-QModelIndex TakesModel::indexOf(const QString& takeId) const
+void TakesModel::setFrameSource(FrameSource* frames)
 {
-    const auto row = m_ids.indexOf(takeId);
-    return row >= 0 ? index(static_cast<int>(row)) : QModelIndex();
+    if (m_frames)
+        disconnect(m_frames, nullptr, this, nullptr);
+    m_frames = frames;
+    m_thumbnails.clear();
+    if (frames) {
+        connect(frames, &FrameSource::frameReady, this, [this](const QString& id) { frameReady(id); });
+        connect(frames, &FrameSource::sourceChanged, this, &TakesModel::sourceChanged);
+    }
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), { Qt::DecorationRole });
+}
+
+QModelIndex TakesModel::indexOf(const QString& id) const
+{
+    if (const auto row = m_mediaIds.indexOf(id); row >= 0)
+        return index(static_cast<int>(row));
+    if (const auto row = m_takeIds.indexOf(id); row >= 0)
+        return index(static_cast<int>(m_mediaIds.size() + row));
+    return {};
+}
+
+bool TakesModel::isTake(const QModelIndex& index) const
+{
+    return index.isValid() && index.row() >= m_mediaIds.size() && index.row() < rowCount();
 }
 
 void TakesModel::takeAdded(const QString& id)
 {
-    if (!m_project || m_ids.contains(id))
+    if (!m_project || m_takeIds.contains(id))
         return;
     const int at = m_project->indexOfTake(id);
-    if (at < 0 || at > m_ids.size()) {
+    if (at < 0 || at > m_takeIds.size()) {
         resync();
         return;
     }
     m_thumbnails.remove(id); // an id reused by undo: its frames may have been rewritten
-    beginInsertRows({}, at, at);
-    m_ids.insert(at, id);
+    const int row = static_cast<int>(m_mediaIds.size()) + at;
+    beginInsertRows({}, row, row);
+    m_takeIds.insert(at, id);
     endInsertRows();
 }
 
 void TakesModel::takeRemoved(const QString& id)
 {
-    const auto row = static_cast<int>(m_ids.indexOf(id));
-    if (row < 0)
+    const auto at = static_cast<int>(m_takeIds.indexOf(id));
+    if (at < 0)
         return;
+    const int row = static_cast<int>(m_mediaIds.size()) + at;
     beginRemoveRows({}, row, row);
-    m_ids.removeAt(row);
+    m_takeIds.removeAt(at);
     endRemoveRows();
 }
 
@@ -84,36 +117,97 @@ void TakesModel::takeRenamed(const QString& id)
         Q_EMIT dataChanged(at, at);
 }
 
-// Whatever order the signals came in, the rows end up as the project's takes.
+void TakesModel::mediaAdded(const QString& id)
+{
+    if (!m_project || m_mediaIds.contains(id))
+        return;
+    const int at = m_project->indexOfMedia(id);
+    if (at < 0 || at > m_mediaIds.size()) {
+        resync();
+        return;
+    }
+    m_thumbnails.remove(id);
+    beginInsertRows({}, at, at);
+    m_mediaIds.insert(at, id);
+    endInsertRows();
+}
+
+void TakesModel::mediaRemoved(const QString& id)
+{
+    const auto row = static_cast<int>(m_mediaIds.indexOf(id));
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_mediaIds.removeAt(row);
+    endRemoveRows();
+}
+
+void TakesModel::mediaChanged()
+{
+    resync();
+    // Renames come only as this signal.
+    if (!m_mediaIds.isEmpty())
+        Q_EMIT dataChanged(index(0), index(static_cast<int>(m_mediaIds.size()) - 1));
+}
+
+// Whatever order the signals came in, the rows end up as the project's media and takes.
 void TakesModel::resync()
 {
-    QStringList ids;
-    if (m_project)
+    QStringList media;
+    QStringList takes;
+    if (m_project) {
+        for (const auto& item : m_project->media())
+            media.append(item.id);
         for (const auto& take : m_project->takes())
-            ids.append(take.id);
-    if (ids == m_ids) // the add, remove or rename was already applied by its own signal
+            takes.append(take.id);
+    }
+    if (media == m_mediaIds && takes == m_takeIds) // already applied by its own signal
         return;
     beginResetModel();
-    m_ids = ids;
+    m_mediaIds = media;
+    m_takeIds = takes;
     endResetModel();
+}
+
+void TakesModel::frameReady(const QString& id)
+{
+    if (m_thumbnails.contains(id))
+        return; // the viewer's frames of an item whose card is already drawn
+    const QModelIndex at = indexOf(id);
+    if (at.isValid())
+        Q_EMIT dataChanged(at, at, { Qt::DecorationRole });
+}
+
+void TakesModel::sourceChanged(const QString& id)
+{
+    m_thumbnails.remove(id);
+    const QModelIndex at = indexOf(id);
+    if (at.isValid())
+        Q_EMIT dataChanged(at, at, { Qt::DecorationRole });
 }
 
 const core::TakeRecord* TakesModel::takeAt(int row) const
 {
-    if (!m_project || row < 0 || row >= m_ids.size())
+    row -= static_cast<int>(m_mediaIds.size());
+    if (!m_project || row < 0 || row >= m_takeIds.size())
         return nullptr;
-    return m_project->take(m_ids.at(row));
+    return m_project->take(m_takeIds.at(row));
+}
+
+const core::MediaRecord* TakesModel::mediaAt(int row) const
+{
+    if (!m_project || row < 0 || row >= m_mediaIds.size())
+        return nullptr;
+    return m_project->mediaItem(m_mediaIds.at(row));
 }
 
 int TakesModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_ids.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_mediaIds.size() + m_takeIds.size());
 }
 
-QPixmap TakesModel::makeThumbnail(const QString& framePath)
+QPixmap TakesModel::makeThumbnail(QImage image)
 {
-    QImageReader reader(framePath);
-    QImage image = reader.read();
     if (image.isNull())
         return {};
     const int side = std::max(image.width(), image.height());
@@ -124,6 +218,59 @@ QPixmap TakesModel::makeThumbnail(const QString& framePath)
         image = image.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     }
     return QPixmap::fromImage(image);
+}
+
+QString TakesModel::timecode(int64_t frames, core::Rational fps)
+{
+    const int64_t nominal = std::max<int64_t>(1, std::llround(fps.valid() ? fps.value() : 24.0));
+    const int64_t seconds = std::max<int64_t>(frames, 0) / nominal;
+    return QStringLiteral("%1:%2:%3:%4")
+        .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
+        .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+        .arg(seconds % 60, 2, 10, QLatin1Char('0'))
+        .arg(std::max<int64_t>(frames, 0) % nominal, 2, 10, QLatin1Char('0'));
+}
+
+// The middle frame: from the FrameSource when there is one (null until it has been decoded, then
+// dataChanged follows), else a take's PNG read here (tests and tools without a window).
+QPixmap TakesModel::thumbnail(const QString& id, int64_t frames, const QString& framePath) const
+{
+    if (const auto cached = m_thumbnails.constFind(id); cached != m_thumbnails.cend())
+        return cached.value();
+    QImage image;
+    if (m_frames)
+        image = m_frames->frame(id, std::max<int64_t>(0, frames / 2), QSize(kThumbnailSize, kThumbnailSize));
+    else if (!framePath.isEmpty())
+        image = QImageReader(framePath).read();
+    if (image.isNull() && m_frames)
+        return {};
+    return m_thumbnails.insert(id, makeThumbnail(image)).value();
+}
+
+QString TakesModel::detail(const core::MediaRecord& media) const
+{
+    if (media.still)
+        return tr("Still");
+    return tr("%1 · %2 fps")
+        .arg(timecode(media.frames, media.fps), QLocale().toString(media.fps.value(), 'g', 4));
+}
+
+QString TakesModel::toolTip(const core::MediaRecord& media) const
+{
+    const auto row = [](const QString& label, const QString& value) {
+        return QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(label, value.toHtmlEscaped());
+    };
+    QString html = QStringLiteral("<p><b>%1</b></p><table>").arg(media.name.toHtmlEscaped())
+        + row(tr("File"), m_project->absoluteMediaPath(media))
+        + row(tr("Size"), tr("%1×%2").arg(media.width).arg(media.height));
+    if (!media.still)
+        html
+            += row(tr("Frames"),
+                   tr("%1 at %2 fps (%3)")
+                       .arg(media.frames)
+                       .arg(QLocale().toString(media.fps.value(), 'g', 6), timecode(media.frames, media.fps)))
+            + row(tr("Sound"), media.audio ? tr("Yes") : tr("No"));
+    return html + QStringLiteral("</table>");
 }
 
 QString TakesModel::toolTip(const core::TakeRecord& take) const
@@ -146,6 +293,29 @@ QString TakesModel::toolTip(const core::TakeRecord& take) const
 
 QVariant TakesModel::data(const QModelIndex& index, int role) const
 {
+    if (const auto* media = mediaAt(index.row())) {
+        switch (role) {
+        case Qt::DisplayRole:
+        case Qt::EditRole:
+            return media->name;
+        case Qt::DecorationRole:
+            return thumbnail(media->id, media->frames, {});
+        case Qt::ToolTipRole:
+            return toolTip(*media);
+        case IdRole:
+            return media->id;
+        case IsTakeRole:
+            return false;
+        case DetailRole:
+            return detail(*media);
+        case AudioRole:
+            return media->audio;
+        case SizeRole:
+            return tr("%1×%2").arg(media->width).arg(media->height);
+        default:
+            return {};
+        }
+    }
     const auto* take = takeAt(index.row());
     if (!take)
         return {};
@@ -153,24 +323,22 @@ QVariant TakesModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
     case Qt::EditRole:
         return take->name;
-    case Qt::DecorationRole: {
-        auto cached = m_thumbnails.find(take->id);
-        if (cached == m_thumbnails.end()) {
-            // Loaded once per take, on first paint: the frames are small PNGs.
-            const QString pattern = m_project->absoluteFramesPattern(*take);
-            cached = m_thumbnails.insert(
-                take->id, makeThumbnail(core::sequenceFramePath(pattern, std::max(0, take->frames / 2))));
-        }
-        return cached.value();
-    }
+    case Qt::DecorationRole:
+        return thumbnail(take->id, take->frames,
+            core::sequenceFramePath(m_project->absoluteFramesPattern(*take), std::max(0, take->frames / 2)));
     case Qt::ToolTipRole:
         return toolTip(*take);
     case IdRole:
         return take->id;
     case PromptRole:
+    case DetailRole:
         return take->prompt;
     case SeedRole:
         return QString::number(take->seed);
+    case IsTakeRole:
+        return true;
+    case AudioRole:
+        return false;
     default:
         return {};
     }
@@ -178,100 +346,35 @@ QVariant TakesModel::data(const QModelIndex& index, int role) const
 
 bool TakesModel::setData(const QModelIndex& index, const QVariant& value, int role)
 {
-    const auto* take = takeAt(index.row());
     const QString name = value.toString().trimmed();
-    if (role != Qt::EditRole || !take || name.isEmpty() || name == take->name)
+    if (role != Qt::EditRole || name.isEmpty() || name == index.data(Qt::EditRole).toString())
         return false;
-    m_undoStack->push(new RenameTakeCommand(m_project, take->id, name));
+    if (const auto* media = mediaAt(index.row()))
+        m_undoStack->push(new RenameMediaCommand(m_project, media->id, name));
+    else if (const auto* take = takeAt(index.row()))
+        m_undoStack->push(new RenameTakeCommand(m_project, take->id, name));
+    else
+        return false;
     return true;
 }
 
 Qt::ItemFlags TakesModel::flags(const QModelIndex& index) const
 {
     const Qt::ItemFlags base = QAbstractListModel::flags(index);
-    return index.isValid() ? base | Qt::ItemIsEditable : base;
+    return index.isValid() ? base | Qt::ItemIsEditable | Qt::ItemIsDragEnabled : base;
 }
 
-// --- delegate ---------------------------------------------------------------------------------
-
-QFont TakeCardDelegate::detailFont(const QFont& base)
+QStringList TakesModel::mimeTypes() const
 {
-    QFont font = base;
-    font.setPointSizeF(base.pointSizeF() * 0.85);
-    return font;
+    return { QString::fromLatin1(kSourceMimeType) };
 }
 
-QSize TakeCardDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
+QMimeData* TakesModel::mimeData(const QModelIndexList& indexes) const
 {
-    const int lines = option.fontMetrics.height() + QFontMetrics(detailFont(option.font)).height();
-    return { TakesModel::kThumbnailSize + 4 * kPadding, TakesModel::kThumbnailSize + lines + 3 * kPadding };
-}
-
-QRect TakeCardDelegate::nameRect(const QStyleOptionViewItem& option) const
-{
-    const QRect card = option.rect.adjusted(kPadding, kPadding, -kPadding, -kPadding);
-    return { card.left(), card.top() + TakesModel::kThumbnailSize + kPadding / 2, card.width(),
-        option.fontMetrics.height() };
-}
-
-void TakeCardDelegate::paint(
-    QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
-{
-    painter->save();
-    painter->setRenderHint(QPainter::Antialiasing);
-    // The whole card is the selection (the style's item panel would only frame the text).
-    const bool selected = option.state & QStyle::State_Selected;
-    const bool hovered = option.state & QStyle::State_MouseOver;
-    if (selected || hovered) {
-        QColor fill = option.palette.color(QPalette::Highlight);
-        if (!selected)
-            fill.setAlphaF(0.25);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(fill);
-        painter->drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 4, 4);
-    }
-    painter->setRenderHint(QPainter::Antialiasing, false);
-
-    const QRect card = option.rect.adjusted(kPadding, kPadding, -kPadding, -kPadding);
-    const QRect thumbBox(card.left() + (card.width() - TakesModel::kThumbnailSize) / 2, card.top(),
-        TakesModel::kThumbnailSize, TakesModel::kThumbnailSize);
-    painter->fillRect(thumbBox, option.palette.color(QPalette::Shadow));
-    const auto pixmap = index.data(Qt::DecorationRole).value<QPixmap>();
-    if (!pixmap.isNull()) {
-        QRect target(QPoint(), pixmap.size());
-        target.moveCenter(thumbBox.center());
-        painter->drawPixmap(target, pixmap);
-    } else {
-        painter->setPen(option.palette.color(QPalette::PlaceholderText));
-        painter->drawText(thumbBox, Qt::AlignCenter, tr("No frames"));
-    }
-
-    const QColor text = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
-    const QRect name = nameRect(option);
-    painter->setPen(text);
-    painter->setFont(option.font);
-    painter->drawText(name, Qt::AlignHCenter | Qt::AlignVCenter,
-        option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideRight, name.width()));
-
-    const QFont small = detailFont(option.font);
-    const QFontMetrics smallMetrics(small);
-    const QString seed = tr(" · seed %1").arg(index.data(TakesModel::SeedRole).toString());
-    const int promptWidth = std::max(0, name.width() - smallMetrics.horizontalAdvance(seed));
-    const QString prompt
-        = smallMetrics.elidedText(index.data(TakesModel::PromptRole).toString(), Qt::ElideRight, promptWidth);
-    const QRect detail(name.left(), name.bottom() + 1, name.width(), smallMetrics.height());
-    QColor dim = text;
-    dim.setAlphaF(selected ? 0.85 : 0.65);
-    painter->setPen(dim);
-    painter->setFont(small);
-    painter->drawText(detail, Qt::AlignHCenter | Qt::AlignVCenter, prompt + seed);
-    painter->restore();
-}
-
-void TakeCardDelegate::updateEditorGeometry(
-    QWidget* editor, const QStyleOptionViewItem& option, const QModelIndex&) const
-{
-    editor->setGeometry(nameRect(option).adjusted(0, -2, 0, 2));
+    for (const QModelIndex& index : indexes)
+        if (index.isValid() && index.model() == this)
+            return sourceMimeData({ isTake(index), index.data(IdRole).toString() });
+    return nullptr;
 }
 
 } // namespace kinora::ui

@@ -1,78 +1,89 @@
 #pragma once
-// The takes bin's model and delegate (private to TakesPanel): one row per take of the project, in
-// bin order, kept in step with the project's signals, with a thumbnail of each take's middle frame
-// loaded once and cached by take id. Editing a name pushes a RenameTakeCommand, so an inline
-// rename is undoable like every other edit of the bin.
+// The bin's model (private to TakesPanel): one row per imported media item, then one per take, in
+// the project's bin order, kept in step with the project's signals. Thumbnails (each item's middle
+// frame) come from the FrameSource, decoded in the background, and are cached by id; without a
+// FrameSource a take's small PNG is read directly. Editing a name pushes a rename command, so an
+// inline rename is undoable like every other edit of the bin; a drag carries the source's MIME.
+
+#include "kinora/core/media.h"
 
 #include <QAbstractListModel>
 #include <QHash>
 #include <QPixmap>
 #include <QPointer>
 #include <QStringList>
-#include <QStyledItemDelegate>
 
 class QUndoStack;
 
 namespace kinora::core {
 class Project;
 struct TakeRecord;
+struct MediaRecord;
 } // namespace kinora::core
 
 namespace kinora::ui {
 
+class FrameSource;
+
 class TakesModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    enum Role { IdRole = Qt::UserRole + 1, PromptRole, SeedRole };
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        PromptRole, // takes
+        SeedRole, // takes
+        IsTakeRole,
+        DetailRole, // media: "00:00:09:19 · 29.97 fps" (a still: "Still")
+        AudioRole, // the item has sound
+        SizeRole, // media: "1280×720", drawn over the thumbnail
+    };
     static constexpr int kThumbnailSize = 128;
 
     explicit TakesModel(QUndoStack* undoStack, QObject* parent = nullptr);
 
     void setProject(core::Project* project);
     core::Project* project() const { return m_project; }
-    QModelIndex indexOf(const QString& takeId) const;
+    void setFrameSource(FrameSource* frames);
+    QModelIndex indexOf(const QString& id) const; // a take or a media item
+    bool isTake(const QModelIndex& index) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QStringList mimeTypes() const override;
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
+    Qt::DropActions supportedDragActions() const override { return Qt::CopyAction; }
 
-    // The take's middle frame fitted into kThumbnailSize: enlarged by a whole factor with nearest
-    // neighbour (a 16x16 take stays crisp), reduced smoothly. Null when the frame cannot be read.
-    static QPixmap makeThumbnail(const QString& framePath);
+    // A frame fitted into kThumbnailSize: enlarged by a whole factor with nearest neighbour (a
+    // 16x16 take stays crisp), reduced smoothly. Null for a null image.
+    static QPixmap makeThumbnail(QImage image);
+    // "HH:MM:SS:FF" of `frames` at `fps` (frames counted at the rounded rate, as editors show).
+    static QString timecode(int64_t frames, core::Rational fps);
 
 private:
     void takeAdded(const QString& id);
     void takeRemoved(const QString& id);
     void takeRenamed(const QString& id);
+    void mediaAdded(const QString& id);
+    void mediaRemoved(const QString& id);
+    void mediaChanged();
     void resync();
+    void frameReady(const QString& id);
+    void sourceChanged(const QString& id);
     const core::TakeRecord* takeAt(int row) const;
+    const core::MediaRecord* mediaAt(int row) const;
+    QPixmap thumbnail(const QString& id, int64_t frames, const QString& framePath) const;
     QString toolTip(const core::TakeRecord& take) const;
+    QString toolTip(const core::MediaRecord& media) const;
+    QString detail(const core::MediaRecord& media) const;
 
     QUndoStack* m_undoStack;
     QPointer<core::Project> m_project;
-    QStringList m_ids; // rows, in the order the view knows them
+    QPointer<FrameSource> m_frames;
+    QStringList m_mediaIds; // rows 0 .. m_mediaIds.size() - 1
+    QStringList m_takeIds; // the rows after them
     mutable QHash<QString, QPixmap> m_thumbnails;
-};
-
-// Paints a take as a bin card: thumbnail on a dark backdrop, the name under it, and the prompt
-// (elided) with the seed in a smaller second line. The inline name editor sits on the name line.
-class TakeCardDelegate : public QStyledItemDelegate {
-    Q_OBJECT
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    static constexpr int kPadding = 6;
-
-    void paint(
-        QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
-    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
-    void updateEditorGeometry(
-        QWidget* editor, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
-
-    static QFont detailFont(const QFont& base);
-
-private:
-    QRect nameRect(const QStyleOptionViewItem& option) const;
 };
 
 } // namespace kinora::ui

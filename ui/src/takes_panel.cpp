@@ -1,14 +1,18 @@
 #include "kinora/ui/takes_panel.h"
 
+#include "bin_card_delegate.h"
 #include "kinora/core/project.h"
+#include "kinora/ui/media_commands.h"
 #include "kinora/ui/take_commands.h"
 #include "takes_model.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QJsonDocument>
 #include <QKeyEvent>
@@ -20,6 +24,7 @@
 #include <QStackedLayout>
 #include <QStyleOptionViewItem>
 #include <QUndoStack>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -62,7 +67,8 @@ TakesPanel::TakesPanel(QUndoStack* undoStack, QWidget* parent)
     , m_undoStack(undoStack)
     , m_model(new TakesModel(undoStack, this))
     , m_list(new QListView(this))
-    , m_hint(new QLabel(tr("Takes you make appear here"), this))
+    , m_hint(
+          new QLabel(tr("Drop footage here or press Ctrl+I to import; takes you make appear here too"), this))
     , m_stack(new QStackedLayout(this))
 {
     m_list->setObjectName(QStringLiteral("takesList"));
@@ -77,7 +83,10 @@ TakesPanel::TakesPanel(QUndoStack* undoStack, QWidget* parent)
     m_list->setEditTriggers(QAbstractItemView::EditKeyPressed);
     m_list->setMouseTracking(true); // hover highlight
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
-    auto* delegate = new TakeCardDelegate(m_list);
+    m_list->setDragEnabled(true); // a card dragged to the timeline places its source there
+    m_list->setDragDropMode(QAbstractItemView::DragOnly);
+    m_list->setDefaultDropAction(Qt::CopyAction);
+    auto* delegate = new BinCardDelegate(m_list);
     m_list->setItemDelegate(delegate);
     // One whole row of cards always shows: a card cut below its thumbnail hides the take's name.
     QStyleOptionViewItem card;
@@ -96,29 +105,39 @@ TakesPanel::TakesPanel(QUndoStack* undoStack, QWidget* parent)
 
     const auto withSelected = [this](void (TakesPanel::*signal)(const QString&)) {
         return [this, signal] {
-            if (const QString id = selectedTakeId(); !id.isEmpty())
+            if (const QString id = selectedSourceId(); !id.isEmpty())
                 Q_EMIT(this->*signal)(id);
         };
     };
-    connect(addTakeAction("actionPlay", tr("Play"), QStringLiteral("play")), &QAction::triggered, this,
-        withSelected(&TakesPanel::playRequested));
-    connect(addTakeAction("actionMakeAgain", tr("Make again"), QStringLiteral("again")), &QAction::triggered,
-        this, withSelected(&TakesPanel::makeAgainRequested));
-    connect(addTakeAction("actionVariation", tr("Make a variation (new seed)"), QStringLiteral("variation")),
+    connect(addItemAction("actionPlay", tr("Play"), QStringLiteral("play"), Applies::Takes),
+        &QAction::triggered, this, withSelected(&TakesPanel::playRequested));
+    connect(addItemAction("actionMakeAgain", tr("Make again"), QStringLiteral("again"), Applies::Takes),
+        &QAction::triggered, this, withSelected(&TakesPanel::makeAgainRequested));
+    connect(addItemAction("actionVariation", tr("Make a variation (new seed)"), QStringLiteral("variation"),
+                Applies::Takes),
         &QAction::triggered, this, withSelected(&TakesPanel::variationRequested));
-    connect(addTakeAction("actionExport", tr("Export…"), QStringLiteral("export")), &QAction::triggered, this,
-        withSelected(&TakesPanel::exportRequested));
-    connect(addTakeAction("actionShowRequest", tr("Show request…"), QStringLiteral("info")),
+    connect(addItemAction("actionExport", tr("Export…"), QStringLiteral("export"), Applies::Takes),
+        &QAction::triggered, this, withSelected(&TakesPanel::exportRequested));
+    connect(addItemAction("actionShowRequest", tr("Show request…"), QStringLiteral("info"), Applies::Takes),
         &QAction::triggered, this, &TakesPanel::showRequestOfSelected);
-    m_renameAction = addTakeAction("actionRename", tr("Rename…"), {});
+    connect(addItemAction(
+                "actionAddToTimeline", tr("Add to timeline"), QStringLiteral("timeline-add"), Applies::Both),
+        &QAction::triggered, this, withSelected(&TakesPanel::addToTimelineRequested));
+    connect(
+        addItemAction("actionShowInFolder", tr("Show in folder"), QStringLiteral("folder"), Applies::Media),
+        &QAction::triggered, this, &TakesPanel::showSelectedInFolder);
+    m_renameAction = addItemAction("actionRename", tr("Rename…"), {}, Applies::Both);
     m_renameAction->setShortcut(Qt::Key_F2);
     connect(m_renameAction, &QAction::triggered, this, &TakesPanel::renameSelected);
-    m_removeAction = addTakeAction("actionDelete", tr("Delete"), QStringLiteral("remove"));
+    m_removeAction = addItemAction("actionDelete", tr("Delete"), QStringLiteral("remove"), Applies::Both);
     m_removeAction->setShortcuts({ QKeySequence::Delete, QKeySequence(Qt::Key_Backspace) });
     connect(m_removeAction, &QAction::triggered, this, &TakesPanel::removeSelected);
 
     connect(m_list, &QListView::activated, this, [this](const QModelIndex& index) {
-        Q_EMIT playRequested(index.data(TakesModel::IdRole).toString());
+        const QString id = index.data(TakesModel::IdRole).toString();
+        Q_EMIT sourceActivated(id);
+        if (m_model->isTake(index))
+            Q_EMIT playRequested(id);
     });
     connect(m_list, &QListView::customContextMenuRequested, this, &TakesPanel::showContextMenu);
     connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TakesPanel::updateState);
@@ -130,7 +149,8 @@ TakesPanel::TakesPanel(QUndoStack* undoStack, QWidget* parent)
 
 TakesPanel::~TakesPanel() = default;
 
-QAction* TakesPanel::addTakeAction(const char* objectName, const QString& text, const QString& icon)
+QAction* TakesPanel::addItemAction(
+    const char* objectName, const QString& text, const QString& icon, Applies applies)
 {
     auto* action = new QAction(text, this);
     action->setObjectName(QString::fromLatin1(objectName));
@@ -139,7 +159,7 @@ QAction* TakesPanel::addTakeAction(const char* objectName, const QString& text, 
     // Only while the bin has the focus: Delete in a prompt editor must not delete a take.
     action->setShortcutContext(Qt::WidgetShortcut);
     m_list->addAction(action);
-    m_takeActions.append(action);
+    m_actions.append({ action, applies });
     return action;
 }
 
@@ -149,13 +169,29 @@ void TakesPanel::setProject(core::Project* project)
     updateState();
 }
 
-QString TakesPanel::selectedTakeId() const
+void TakesPanel::setFrameSource(FrameSource* frames)
+{
+    m_model->setFrameSource(frames);
+}
+
+QString TakesPanel::selectedSourceId() const
 {
     const auto selected = m_list->selectionModel()->selectedIndexes();
     return selected.isEmpty() ? QString() : selected.first().data(TakesModel::IdRole).toString();
 }
 
-void TakesPanel::selectTake(const QString& id)
+bool TakesPanel::selectedIsTake() const
+{
+    const auto selected = m_list->selectionModel()->selectedIndexes();
+    return !selected.isEmpty() && m_model->isTake(selected.first());
+}
+
+QString TakesPanel::selectedTakeId() const
+{
+    return selectedIsTake() ? selectedSourceId() : QString();
+}
+
+void TakesPanel::selectSource(const QString& id)
 {
     const QModelIndex index = m_model->indexOf(id);
     if (!index.isValid())
@@ -164,9 +200,22 @@ void TakesPanel::selectTake(const QString& id)
     m_list->scrollTo(index);
 }
 
+QString TakesPanel::selectedFolder() const
+{
+    const auto* project = m_model->project();
+    const auto* media = project ? project->mediaItem(selectedSourceId()) : nullptr;
+    return media ? QFileInfo(project->absoluteMediaPath(*media)).absolutePath() : QString();
+}
+
+void TakesPanel::showSelectedInFolder()
+{
+    if (const QString folder = selectedFolder(); !folder.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+}
+
 void TakesPanel::renameSelected()
 {
-    const QModelIndex index = m_model->indexOf(selectedTakeId());
+    const QModelIndex index = m_model->indexOf(selectedSourceId());
     if (!index.isValid())
         return;
     m_list->setFocus();
@@ -176,15 +225,18 @@ void TakesPanel::renameSelected()
 void TakesPanel::removeSelected()
 {
     auto* project = m_model->project();
-    const QString id = selectedTakeId();
+    const QString id = selectedSourceId();
     if (!project || id.isEmpty())
         return;
     const int row = m_model->indexOf(id).row();
-    m_undoStack->push(new RemoveTakeCommand(project, id));
-    // Keep a take selected, so that Delete pressed again goes on deleting.
+    if (selectedIsTake())
+        m_undoStack->push(new RemoveTakeCommand(project, id));
+    else
+        m_undoStack->push(new RemoveMediaCommand(project, id));
+    // Keep an item selected, so that Delete pressed again goes on deleting.
     const int count = m_model->rowCount();
     if (count > 0)
-        selectTake(m_model->index(std::min(row, count - 1)).data(TakesModel::IdRole).toString());
+        selectSource(m_model->index(std::min(row, count - 1)).data(TakesModel::IdRole).toString());
 }
 
 void TakesPanel::showRequestOfSelected()
@@ -215,12 +267,17 @@ void TakesPanel::showContextMenu(const QPoint& pos)
     const QModelIndex index = m_list->indexAt(pos);
     if (index.isValid())
         m_list->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
-    if (selectedTakeId().isEmpty())
+    if (selectedSourceId().isEmpty())
         return;
     QMenu menu(this);
-    menu.setObjectName(QStringLiteral("takeMenu"));
-    for (auto* action : std::as_const(m_takeActions)) {
-        if (action == m_renameAction || action == m_takeActions.value(1))
+    menu.setObjectName(QStringLiteral("binMenu"));
+    const bool take = selectedIsTake();
+    for (const auto& [action, applies] : std::as_const(m_actions)) {
+        if (applies != Applies::Both && (applies == Applies::Takes) != take)
+            continue;
+        if (!menu.isEmpty()
+            && (action == m_renameAction || action->objectName() == QLatin1String("actionMakeAgain")
+                || action->objectName() == QLatin1String("actionAddToTimeline")))
             menu.addSeparator();
         menu.addAction(action);
     }
@@ -230,9 +287,13 @@ void TakesPanel::showContextMenu(const QPoint& pos)
 void TakesPanel::updateState()
 {
     m_stack->setCurrentWidget(m_model->rowCount() > 0 ? static_cast<QWidget*>(m_list) : m_hint);
-    const QString id = selectedTakeId();
-    for (auto* action : std::as_const(m_takeActions))
-        action->setEnabled(!id.isEmpty());
+    const QString id = selectedSourceId();
+    const bool take = selectedIsTake();
+    for (const auto& [action, applies] : std::as_const(m_actions))
+        action->setEnabled(
+            !id.isEmpty() && (applies == Applies::Both || (applies == Applies::Takes) == take));
+    // The file of a media item stays where it is: it leaves the project, not the disk.
+    m_removeAction->setText(id.isEmpty() || take ? tr("Delete") : tr("Remove from project"));
     if (id != m_lastSelection) {
         m_lastSelection = id;
         Q_EMIT selectionChanged(id);

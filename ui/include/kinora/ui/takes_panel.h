@@ -1,9 +1,12 @@
 #pragma once
-// The takes bin: every take of the project as a thumbnail card (middle frame, name, prompt and
-// seed), in the order they were made. Double-click or Enter plays a take; its context menu makes it
-// again, makes a variation, exports it, shows its request, renames or deletes it. Renames and
-// deletes are commands on the main window's undo stack; everything else is a signal the main
-// window acts on, so the bin itself starts no jobs.
+// The bin: every imported media item and then every take of the project as a thumbnail card
+// (middle frame; a media item's duration, rate, size and an audio badge; a take's prompt and
+// seed), in bin order. A card dragged out carries the source's MIME (source_mime.h) to the
+// timeline. Double-click or Enter activates an item (sourceActivated: the viewer shows it; a take
+// also plays). A take's context menu makes it again, makes a variation, exports it, shows its
+// request; a media item's shows it in its folder; both add to the timeline, rename and remove.
+// Renames and removals are commands on the main window's undo stack; everything else is a signal
+// the main window acts on, so the bin itself starts no jobs.
 
 #include <QString>
 #include <QWidget>
@@ -20,6 +23,7 @@ class Project;
 
 namespace kinora::ui {
 
+class FrameSource;
 class TakesModel;
 
 class TakesPanel : public QWidget {
@@ -28,30 +32,42 @@ public:
     explicit TakesPanel(QUndoStack* undoStack, QWidget* parent = nullptr);
     ~TakesPanel() override;
 
-    // The document whose takes the bin shows; may change (New, Open) and may be null.
+    // The document whose media and takes the bin shows; may change (New, Open) and may be null.
     void setProject(core::Project* project);
+    // Where the cards' thumbnails come from (the window's MediaFrames); without one, a take's
+    // thumbnail is read from its PNG and a media item shows none.
+    void setFrameSource(FrameSource* frames);
 
-    QString selectedTakeId() const; // empty when none
-    void selectTake(const QString& id);
+    QString selectedSourceId() const; // a take's or a media item's id; empty when none
+    bool selectedIsTake() const;
+    QString selectedTakeId() const; // empty when none or when a media item is selected
+    void selectSource(const QString& id);
+    void selectTake(const QString& id) { selectSource(id); }
 
-    // Actions on the selected take (also in its context menu): play, make again, variation,
-    // export, show request, rename, delete.
+    // Actions on the selected item (also in its context menu).
     void renameSelected();
-    void removeSelected();
+    void removeSelected(); // a take by RemoveTakeCommand, a media item by RemoveMediaCommand
     void showRequestOfSelected();
+    // The folder that holds the selected media item's file (empty for a take or nothing), and
+    // opening it in the desktop's file manager.
+    QString selectedFolder() const;
+    void showSelectedInFolder();
 
 Q_SIGNALS:
     void playRequested(const QString& id);
     void makeAgainRequested(const QString& id);
     void variationRequested(const QString& id);
     void exportRequested(const QString& id);
-    void selectionChanged(const QString& id);
+    void selectionChanged(const QString& id); // a take's or a media item's id; empty: none
+    void sourceActivated(const QString& id); // double-click or Enter: show it in the viewer
+    void addToTimelineRequested(const QString& id);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    QAction* addTakeAction(const char* objectName, const QString& text, const QString& icon);
+    enum class Applies { Takes, Media, Both };
+    QAction* addItemAction(const char* objectName, const QString& text, const QString& icon, Applies applies);
     void showContextMenu(const QPoint& pos);
     void updateState();
 
@@ -60,7 +76,7 @@ private:
     QListView* m_list;
     QLabel* m_hint;
     QStackedLayout* m_stack;
-    QList<QAction*> m_takeActions;
+    QList<QPair<QAction*, Applies>> m_actions; // in context menu order
     QAction* m_renameAction = nullptr;
     QAction* m_removeAction = nullptr;
     QString m_lastSelection;
