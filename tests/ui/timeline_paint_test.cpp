@@ -7,6 +7,9 @@
 
 #include <QImage>
 #include <QLabel>
+#include <QScrollBar>
+#include <QSlider>
+#include <QToolButton>
 
 #include <gtest/gtest.h>
 
@@ -15,9 +18,10 @@ using test::TimelineViewTest;
 
 namespace {
 
+// The colour at `pos` in widget coordinates (the grab may be at a device pixel ratio above 1).
 QColor pixel(const QImage& image, QPointF pos)
 {
-    return image.pixelColor(pos.toPoint());
+    return image.pixelColor((pos * image.devicePixelRatio()).toPoint());
 }
 
 bool near(QColor a, QColor b, int tolerance = 3)
@@ -128,6 +132,25 @@ TEST_F(TimelineViewTest, ThePanelKeepsTheTransportInStepAndShowsTimecode)
     timeline.setRate({ 30000, 1001 });
     project->setTimeline(timeline);
     EXPECT_EQ(transport.rate(), (core::Rational { 30000, 1001 }));
+
+    // The scrollbar and the view scroll together; the zoom buttons zoom.
+    setClips({ test::fakeClip(take.id, 1000, 48, 1, 48) });
+    auto* scrollBar = panel->findChild<QScrollBar*>(QStringLiteral("timelineScrollBar"));
+    ASSERT_TRUE(scrollBar);
+    EXPECT_GE(scrollBar->maximum(), 4 * 1048 - view->width());
+    scrollBar->setValue(300);
+    EXPECT_EQ(view->scroll(), 300);
+    view->setScroll(500);
+    EXPECT_EQ(scrollBar->value(), 500);
+    panel->findChild<QToolButton*>(QStringLiteral("zoomInButton"))->click();
+    EXPECT_DOUBLE_EQ(view->zoom(), 6);
+    auto* slider = panel->findChild<QSlider*>(QStringLiteral("zoomSlider"));
+    const int position = slider->value();
+    panel->findChild<QToolButton*>(QStringLiteral("zoomOutButton"))->click();
+    EXPECT_DOUBLE_EQ(view->zoom(), 4);
+    EXPECT_LT(slider->value(), position);
+    slider->setValue(slider->maximum());
+    EXPECT_NEAR(view->zoom(), ui::TimelineView::kMaxZoom, 1e-9);
 
     panel->setProject(nullptr);
     EXPECT_EQ(transport.duration(), 0);

@@ -154,6 +154,8 @@ void TimelinePanel::setProject(core::Project* project)
             syncTransport();
             updateButtons();
         });
+        // Closed without a new project set (yet): nothing to play.
+        connect(project, &QObject::destroyed, this, &TimelinePanel::syncTransport);
     }
     m_view->setProject(project);
     syncTransport();

@@ -27,6 +27,7 @@ TimelineView::TimelineView(QUndoStack* undoStack, Transport* transport, FrameSou
     , m_painter(frames)
 {
     setObjectName(QStringLiteral("timelineView"));
+    setAccessibleName(tr("Timeline"));
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     setAcceptDrops(true);
