@@ -252,6 +252,13 @@ bool Timeline::remove(const QString& id)
     return m_clips.size() != before;
 }
 
+int Timeline::removeClipsOf(const QString& sourceId)
+{
+    const auto before = m_clips.size();
+    std::erase_if(m_clips, [&](const TimelineClip& c) { return c.sourceId == sourceId; });
+    return static_cast<int>(before - m_clips.size());
+}
+
 int64_t Timeline::snap(
     int64_t frame, int64_t tolerance, const QString& ignore, const std::vector<int64_t>& extra) const
 {

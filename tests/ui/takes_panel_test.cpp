@@ -153,6 +153,31 @@ TEST_F(TakesPanelTest, DeleteKeyRemovesTheTakeAndUndoPutsItBack)
     EXPECT_EQ(project->indexOfTake(id), -1);
 }
 
+TEST_F(TakesPanelTest, DeletingATakeTakesItsClipsOffTheTimelineAndUndoPutsThemBack)
+{
+    const QString id = takes[0].id;
+    core::Timeline timeline;
+    core::TimelineClip clip;
+    clip.sourceId = id;
+    clip.sourceFrames = takes[0].frames;
+    clip.length = takes[0].frames;
+    timeline.add(clip);
+    clip.start = 100;
+    timeline.add(clip);
+    clip.sourceId = takes[1].id;
+    clip.start = 200;
+    timeline.add(clip);
+    project->setTimeline(timeline);
+    panel.selectTake(id);
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_Delete);
+    ASSERT_EQ(project->timeline().clips().size(), 1u);
+    EXPECT_EQ(project->timeline().clips().front().sourceId, takes[1].id);
+    undoStack.undo();
+    EXPECT_EQ(project->timeline(), timeline);
+    EXPECT_EQ(undoStack.count(), 1) << "one step for the take and its clips";
+}
+
 TEST_F(TakesPanelTest, RenamesMergeIntoOneUndoStep)
 {
     const QString id = takes[0].id;

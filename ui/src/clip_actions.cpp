@@ -32,7 +32,8 @@ core::ClipJobKind coreKind(ClipJobDialog::Kind kind)
 
 } // namespace
 
-ClipActions::ClipActions(QWidget* window, core::JobQueue* queue, QUndoStack* undoStack, SettingsPanel* settings)
+ClipActions::ClipActions(
+    QWidget* window, core::JobQueue* queue, QUndoStack* undoStack, SettingsPanel* settings)
     : QObject(window)
     , m_window(window)
     , m_queue(queue)
@@ -115,8 +116,7 @@ void ClipActions::placeTake(const core::JobTicket& ticket, const core::TakeRecor
     core::Timeline after = m_project->timeline();
     const core::TimelineClip clip = core::placeTake(after, take, ticket.clip.placement);
     after.add(clip);
-    m_undoStack->push(
-        new TimelineCommand(m_project, after, tr("Place “%1” on the timeline").arg(take.name)));
+    m_undoStack->push(new TimelineCommand(m_project, after, tr("Place “%1” on the timeline").arg(take.name)));
 }
 
 } // namespace kinora::ui

@@ -8,12 +8,9 @@
 
 namespace kinora::ui {
 
-std::vector<core::DiffusionJobRequest> generateRequests(
-    const QString& prompt, const QString& negative, const GenerationSettings& s, const core::Project& project)
+core::DiffusionJobRequest jobSettings(const GenerationSettings& s)
 {
     core::DiffusionJobRequest base;
-    base.prompt = prompt.trimmed().toStdString();
-    base.negativePrompt = negative.trimmed().toStdString();
     base.modelDir = s.modelDir.toStdString();
     base.width = s.width;
     base.height = s.height;
@@ -25,6 +22,17 @@ std::vector<core::DiffusionJobRequest> generateRequests(
     base.precision = s.precision.isEmpty() ? "auto" : s.precision.toStdString();
     // A full decode now and then shows the real picture while the cheap previews run.
     base.fullDecodeEvery = 5;
+    base.seed = s.seed;
+    base.frames = s.frames;
+    return base;
+}
+
+std::vector<core::DiffusionJobRequest> generateRequests(
+    const QString& prompt, const QString& negative, const GenerationSettings& s, const core::Project& project)
+{
+    core::DiffusionJobRequest base = jobSettings(s);
+    base.prompt = prompt.trimmed().toStdString();
+    base.negativePrompt = negative.trimmed().toStdString();
     switch (s.mode) {
     case GenerationSettings::Mode::TextToVideo:
         base.task = core::DiffusionTask::Generate;

@@ -56,12 +56,8 @@ void RemoveMediaCommand::redo()
     }
     // The clips go first, so the timeline never shows an item that is not in the project.
     core::Timeline timeline = m_project->timeline();
-    bool used = false;
-    for (const auto& clip : m_project->timeline().clips())
-        if (clip.source == core::TimelineClip::Source::Media && clip.sourceId == m_mediaId)
-            used = timeline.remove(clip.id) || used;
     m_timelineBefore.reset();
-    if (used) {
+    if (timeline.removeClipsOf(m_mediaId) > 0) {
         m_timelineBefore = m_project->timeline();
         m_project->setTimeline(timeline);
     }

@@ -23,13 +23,19 @@ void RemoveTakeCommand::redo()
         return;
     }
     const int index = m_project->indexOfTake(m_takeId);
-    auto record = index >= 0 ? m_project->removeTake(m_takeId) : std::nullopt;
-    if (!record) {
+    if (index < 0) {
         setObsolete(true);
         return;
     }
+    // The take's clips go first, so the timeline never shows a take that is not in the project.
+    core::Timeline timeline = m_project->timeline();
+    m_timelineBefore.reset();
+    if (timeline.removeClipsOf(m_takeId) > 0) {
+        m_timelineBefore = m_project->timeline();
+        m_project->setTimeline(timeline);
+    }
     m_index = index;
-    m_record = std::move(record);
+    m_record = m_project->removeTake(m_takeId);
 }
 
 void RemoveTakeCommand::undo()
@@ -42,6 +48,8 @@ void RemoveTakeCommand::undo()
     const int index = std::clamp(m_index, 0, static_cast<int>(m_project->takes().size()));
     m_project->insertTake(index, *m_record);
     m_record.reset();
+    if (m_timelineBefore)
+        m_project->setTimeline(*m_timelineBefore);
 }
 
 RenameTakeCommand::RenameTakeCommand(

@@ -100,6 +100,9 @@ public:
     // (returned id) holds the rest. nullopt when no clip of that id covers frame > start.
     std::optional<QString> split(const QString& id, int64_t frame);
     bool remove(const QString& id);
+    // Removes every clip of the source `sourceId` (a take or media item leaving the project).
+    // Returns how many went.
+    int removeClipsOf(const QString& sourceId);
 
     // The nearest snap point to `frame` within `tolerance` frames: timeline start, clip edges
     // (except the clip `ignore`'s own), and `extra` (e.g. the playhead, in and out points). The

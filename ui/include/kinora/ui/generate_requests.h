@@ -15,6 +15,10 @@ class Project;
 
 namespace kinora::ui {
 
+// What every job the settings start shares: the pack, steps, guidance, sampler, seed, device,
+// precision and previews; and generate's size, frames and rate.
+core::DiffusionJobRequest jobSettings(const GenerationSettings& settings);
+
 // `project` resolves the take an Extend request continues (its frames are the input). Throws
 // std::runtime_error with a message for the user when the settings cannot make a request.
 std::vector<core::DiffusionJobRequest> generateRequests(const QString& prompt, const QString& negative,

@@ -14,7 +14,7 @@
 namespace kinora::ui {
 
 // Removes a take from the bin; undo puts it back where it was. The frames stay on disk, so undo
-// needs nothing but the record.
+// needs nothing but the record. Its clips leave the timeline with it and come back on undo.
 class RemoveTakeCommand : public QUndoCommand {
 public:
     RemoveTakeCommand(core::Project* project, const QString& takeId, QUndoCommand* parent = nullptr);
@@ -26,6 +26,7 @@ private:
     QString m_takeId;
     std::optional<core::TakeRecord> m_record; // held while the take is out of the bin
     int m_index = -1;
+    std::optional<core::Timeline> m_timelineBefore; // set when the removal took clips with it
 };
 
 // Renames a take. Consecutive renames of the same take merge into one step.
