@@ -1,0 +1,126 @@
+#include "viewer_canvas.h"
+
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace kinora::ui {
+
+ViewerCanvas::ViewerCanvas(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("viewerCanvas"));
+    setFocusPolicy(Qt::StrongFocus);
+    setAccessibleName(tr("Viewer"));
+    // Every pixel of a paint event's region is painted: Qt need not clear it first.
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+}
+
+void ViewerCanvas::setPicture(const QImage& picture, const QString& sourceId, int64_t frame)
+{
+    if (picture.cacheKey() == m_picture.cacheKey() && sourceId == m_sourceId && frame == m_frame)
+        return;
+    m_picture = picture;
+    m_sourceId = sourceId;
+    m_frame = frame;
+    m_scaledDirty = true;
+    m_unpainted = !picture.isNull();
+    update();
+}
+
+void ViewerCanvas::setFrameSize(QSize size)
+{
+    if (size == m_frameSize)
+        return;
+    m_frameSize = size;
+    m_scaledDirty = true;
+    update();
+}
+
+QSize ViewerCanvas::frameSize() const
+{
+    return m_frameSize.isValid() && !m_frameSize.isEmpty() ? m_frameSize : m_picture.size();
+}
+
+QRect ViewerCanvas::frameRect() const
+{
+    const QSize frame = frameSize();
+    if (frame.isEmpty())
+        return {};
+    const QSize fitted = frame.scaled(size(), Qt::KeepAspectRatio).expandedTo(QSize(1, 1));
+    return { QPoint((width() - fitted.width()) / 2, (height() - fitted.height()) / 2), fitted };
+}
+
+double ViewerCanvas::scale() const
+{
+    const QSize frame = frameSize();
+    return frame.isEmpty() ? 1.0 : double(frameRect().width()) / frame.width();
+}
+
+QPointF ViewerCanvas::toFrame(QPointF widgetPos) const
+{
+    const QRect rect = frameRect();
+    const QSize frame = frameSize();
+    if (rect.isEmpty())
+        return {};
+    return { (widgetPos.x() - rect.x()) * frame.width() / rect.width(),
+        (widgetPos.y() - rect.y()) * frame.height() / rect.height() };
+}
+
+QPointF ViewerCanvas::toWidget(QPointF framePos) const
+{
+    const QRect rect = frameRect();
+    const QSize frame = frameSize();
+    if (frame.isEmpty())
+        return {};
+    return { rect.x() + framePos.x() * rect.width() / frame.width(),
+        rect.y() + framePos.y() * rect.height() / frame.height() };
+}
+
+QRect ViewerCanvas::toWidget(const QRect& frameRect) const
+{
+    const QPointF topLeft = toWidget(QPointF(frameRect.topLeft()));
+    const QPointF bottomRight
+        = toWidget(QPointF(frameRect.x() + frameRect.width(), frameRect.y() + frameRect.height()));
+    return QRectF(topLeft, bottomRight).toAlignedRect().adjusted(-1, -1, 1, 1);
+}
+
+void ViewerCanvas::paintEvent(QPaintEvent* event)
+{
+    QPainter painter(this);
+    const QRect rect = frameRect();
+    // Only the region asked for: a dab repaints its own few pixels, not the frame.
+    painter.fillRect(event->rect(), Qt::black);
+    if (!m_picture.isNull() && !rect.isEmpty()) {
+        const qreal ratio = devicePixelRatioF();
+        if (m_scaledDirty || m_scaled.size() != rect.size() * ratio) {
+            m_scaled = QPixmap::fromImage(
+                m_picture.scaled(rect.size() * ratio, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+            m_scaled.setDevicePixelRatio(ratio);
+            m_scaledDirty = false;
+        }
+        painter.drawPixmap(rect.topLeft(), m_scaled);
+    }
+    if (m_unpainted) {
+        m_unpainted = false;
+        Q_EMIT pictureShown(m_sourceId, m_frame);
+    }
+}
+
+void ViewerCanvas::resizeEvent(QResizeEvent* event)
+{
+    m_scaledDirty = true;
+    QWidget::resizeEvent(event);
+}
+
+void ViewerCanvas::mousePressEvent(QMouseEvent* event)
+{
+    setFocus(Qt::MouseFocusReason);
+    QWidget::mousePressEvent(event);
+}
+
+} // namespace kinora::ui

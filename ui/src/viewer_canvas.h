@@ -1,0 +1,62 @@
+#pragma once
+// The viewer's picture: one frame fitted in the widget with its aspect kept, black around it (and
+// black when there is no frame). The frame is scaled into a pixmap once per picture and widget
+// size, so a repaint is a blit of the region asked for: the mask painter over it repaints only
+// the rectangle a dab touched. Pictures are placed by the frame's size in source pixels (the
+// mask's), whatever size the decoder delivered them at, so the mask and the picture line up.
+// It reports the first paint of each new picture (pictureShown).
+
+#include <QImage>
+#include <QPixmap>
+#include <QString>
+#include <QWidget>
+
+#include <cstdint>
+
+namespace kinora::ui {
+
+class ViewerCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit ViewerCanvas(QWidget* parent = nullptr);
+
+    // The picture and what it is; a null image shows black. Repaints only when it changed.
+    void setPicture(const QImage& picture, const QString& sourceId = {}, int64_t frame = -1);
+    QImage picture() const { return m_picture; }
+    QString pictureSource() const { return m_sourceId; }
+    int64_t pictureFrame() const { return m_frame; }
+
+    // The frame's size in source pixels; invalid: the picture's own size.
+    void setFrameSize(QSize size);
+    QSize frameSize() const;
+    // Where the frame is drawn (widget pixels), and the mapping between widget and frame pixels.
+    QRect frameRect() const;
+    QPointF toFrame(QPointF widgetPos) const;
+    QPointF toWidget(QPointF framePos) const;
+    // The widget rectangle that covers `frameRect` (frame pixels), a pixel wider on each side.
+    QRect toWidget(const QRect& frameRect) const;
+    // Widget pixels per frame pixel.
+    double scale() const;
+
+    QSize sizeHint() const override { return { 640, 360 }; }
+    QSize minimumSizeHint() const override { return { 160, 90 }; }
+
+Q_SIGNALS:
+    void pictureShown(const QString& sourceId, qint64 frame);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+
+private:
+    QImage m_picture;
+    QString m_sourceId;
+    int64_t m_frame = -1;
+    QSize m_frameSize;
+    QPixmap m_scaled; // m_picture at frameRect()'s size; rebuilt lazily
+    bool m_scaledDirty = true;
+    bool m_unpainted = false; // a new picture not yet reported by pictureShown
+};
+
+} // namespace kinora::ui
