@@ -1,9 +1,11 @@
 #include "gui_test_support.h"
 
 #include "kinora/ui/main_window.h"
+#include "kinora/ui/viewer_panel.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QMap>
 #include <QMenu>
 #include <QMenuBar>
 #include <QUndoCommand>
@@ -47,13 +49,22 @@ TEST(MainWindow, HasEveryDockTitledAndVisible)
     kinora::test::useTemporaryDataDir();
     MainWindow w;
     w.show();
-    for (const char* name : { "promptDock", "settingsDock", "previewDock", "jobQueueDock", "takesDock" }) {
+    for (const char* name :
+        { "promptDock", "settingsDock", "previewDock", "jobQueueDock", "takesDock", "timelineDock" }) {
         auto* dock = w.findChild<QDockWidget*>(QString::fromLatin1(name));
         ASSERT_NE(dock, nullptr) << name;
         EXPECT_FALSE(dock->windowTitle().isEmpty()) << name;
         EXPECT_NE(w.dockWidgetArea(dock), Qt::NoDockWidgetArea) << name;
         EXPECT_TRUE(dock->isVisible()) << name;
     }
+    // The picture in the middle, the bin and the timeline side by side across the bottom.
+    EXPECT_EQ(w.centralWidget(), static_cast<QWidget*>(w.viewerPanel()));
+    auto* bin = w.findChild<QDockWidget*>(QStringLiteral("takesDock"));
+    auto* timeline = w.findChild<QDockWidget*>(QStringLiteral("timelineDock"));
+    EXPECT_EQ(w.dockWidgetArea(timeline), Qt::BottomDockWidgetArea);
+    EXPECT_EQ(w.dockWidgetArea(bin), Qt::BottomDockWidgetArea);
+    EXPECT_LT(bin->geometry().right(), timeline->geometry().left());
+    EXPECT_GT(timeline->width(), bin->width());
 }
 
 TEST(MainWindow, MenusHoldTheirActions)
@@ -67,23 +78,44 @@ TEST(MainWindow, MenusHoldTheirActions)
         return t;
     }();
     EXPECT_EQ(titles,
-        (QStringList { QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Generate"),
-            QStringLiteral("&View"), QStringLiteral("&Help") }));
+        (QStringList { QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Clip"),
+            QStringLiteral("&Generate"), QStringLiteral("&Playback"), QStringLiteral("&View"),
+            QStringLiteral("&Help") }));
     EXPECT_EQ(menuActionNames(w, "fileMenu"),
         (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"),
             QStringLiteral("Open &Recent"), QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"),
-            QStringLiteral("actionExportTake"), QStringLiteral("actionQuit") }));
+            QStringLiteral("actionImport"), QStringLiteral("actionImportSequence"),
+            QStringLiteral("actionExport"), QStringLiteral("actionExportTake"),
+            QStringLiteral("actionQuit") }));
+    EXPECT_EQ(menuActionNames(w, "clipMenu"),
+        (QStringList { QStringLiteral("actionInpaintClip"), QStringLiteral("actionInterpolateClip"),
+            QStringLiteral("actionExtendClip"), QStringLiteral("actionImageToVideo"),
+            QStringLiteral("actionMaskMode"), QStringLiteral("actionAddToTimeline") }));
     EXPECT_EQ(menuActionNames(w, "generateMenu"),
         (QStringList { QStringLiteral("actionGenerate"), QStringLiteral("actionCancelJob"),
             QStringLiteral("actionCancelQueued") }));
-    for (const char* name : { "actionNew", "actionOpen", "actionSave", "actionSaveAs", "actionExportTake" })
-        EXPECT_TRUE(action(w, name)->isEnabled()) << name;
     EXPECT_EQ(menuActionNames(w, "editMenu"),
         (QStringList { QStringLiteral("actionUndo"), QStringLiteral("actionRedo") }));
-    EXPECT_EQ(menuActionNames(w, "viewMenu").size(), 5);
+    EXPECT_EQ(menuActionNames(w, "viewMenu").size(), 6) << "a toggle per dock";
     EXPECT_EQ(menuActionNames(w, "helpMenu"), QStringList { QStringLiteral("actionAbout") });
     EXPECT_TRUE(action(w, "actionQuit")->isEnabled());
     EXPECT_TRUE(action(w, "actionAbout")->isEnabled());
+
+    // No two window-wide actions share a shortcut, and none takes a key the timeline and viewer use
+    // bare (a panel's own actions, such as the bin's Delete, act only where the focus is).
+    QMap<QString, QString> owner;
+    for (auto* a : w.findChildren<QAction*>()) {
+        if (a->shortcutContext() != Qt::WindowShortcut && a->shortcutContext() != Qt::ApplicationShortcut)
+            continue;
+        for (const QKeySequence& keys : a->shortcuts()) {
+            const QString text = keys.toString();
+            EXPECT_FALSE(owner.contains(text)) << text.toStdString() << ": " << a->objectName().toStdString()
+                                               << " and " << owner.value(text).toStdString();
+            owner.insert(text, a->objectName());
+            EXPECT_TRUE(text.contains(QLatin1Char('+')) || text.startsWith(QLatin1Char('F')))
+                << a->objectName().toStdString() << " takes the bare key " << text.toStdString();
+        }
+    }
 }
 
 TEST(MainWindow, ViewMenuTogglesDocks)

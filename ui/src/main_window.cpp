@@ -1,24 +1,38 @@
 #include "kinora/ui/main_window.h"
 
+#include "clip_actions.h"
+
+#include "kinora/core/clip_jobs.h"
 #include "kinora/core/engine_info.h"
 #include "kinora/core/job_queue.h"
 #include "kinora/core/project.h"
 #include "kinora/core/take_jobs.h"
+#include "kinora/core/timeline_export.h"
 #include "kinora/ui/about_dialog.h"
+#include "kinora/ui/audio_playback.h"
 #include "kinora/ui/export_dialog.h"
 #include "kinora/ui/generate_requests.h"
+#include "kinora/ui/media_frames.h"
+#include "kinora/ui/media_importer.h"
 #include "kinora/ui/preview_panel.h"
 #include "kinora/ui/project_controller.h"
 #include "kinora/ui/prompt_panel.h"
 #include "kinora/ui/queue_panel.h"
 #include "kinora/ui/settings_panel.h"
 #include "kinora/ui/takes_panel.h"
+#include "kinora/ui/timeline_commands.h"
+#include "kinora/ui/timeline_panel.h"
+#include "kinora/ui/transport.h"
+#include "kinora/ui/viewer_panel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QIcon>
 #include <QJsonArray>
@@ -33,15 +47,6 @@
 
 namespace kinora::ui {
 
-namespace {
-
-QIcon icon(const char* name)
-{
-    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
-}
-
-} // namespace
-
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_undoStack(new QUndoStack(this))
@@ -50,15 +55,29 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/kinora.svg")));
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    setAcceptDrops(true); // footage dropped anywhere is imported
 
     m_projects = new ProjectController(this);
+    m_transport = new Transport(this);
+    m_frames = new MediaFrames(this);
+    m_importer = new MediaImporter(m_undoStack, this);
     m_prompt = new PromptPanel(this);
     m_settings = new SettingsPanel(this);
     m_preview = new PreviewPanel(this);
     m_queuePanel = new QueuePanel(m_queue, this);
     m_takes = new TakesPanel(m_undoStack, this);
+    m_takes->setFrameSource(m_frames);
+    m_timeline = new TimelinePanel(m_undoStack, m_transport, m_frames, this);
+    m_viewer = new ViewerPanel(m_undoStack, m_transport, m_frames, this);
+    m_audio = new AudioPlayback(m_transport, this);
+    m_sourceAudio = new AudioPlayback(m_viewer->sourceTransport(), this);
+    m_clipActions = new ClipActions(this, m_queue, m_undoStack, m_settings);
 
-    // Left: what to make. Right: the picture, large, with the queue under it. Bottom: the takes.
+    // The picture in the middle; what to make down the whole left side (the settings need the
+    // height); the running job on the right; the bin and the cut along the bottom, as in an editor.
+    setCentralWidget(m_viewer);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
     auto* prompt = addPanel(QStringLiteral("promptDock"), tr("Prompt"), m_prompt, Qt::LeftDockWidgetArea);
     auto* settings = addPanel(
         QStringLiteral("settingsDock"), tr("Generation settings"), m_settings, Qt::LeftDockWidgetArea);
@@ -66,17 +85,23 @@ MainWindow::MainWindow(QWidget* parent)
         = addPanel(QStringLiteral("previewDock"), tr("Preview"), m_preview, Qt::RightDockWidgetArea);
     auto* queue
         = addPanel(QStringLiteral("jobQueueDock"), tr("Job queue"), m_queuePanel, Qt::RightDockWidgetArea);
-    auto* takes = addPanel(QStringLiteral("takesDock"), tr("Takes"), m_takes, Qt::BottomDockWidgetArea);
+    auto* bin = addPanel(QStringLiteral("takesDock"), tr("Bin"), m_takes, Qt::BottomDockWidgetArea);
+    auto* timeline
+        = addPanel(QStringLiteral("timelineDock"), tr("Timeline"), m_timeline, Qt::BottomDockWidgetArea);
+    splitDockWidget(bin, timeline, Qt::Horizontal);
     resize(1280, 820);
-    m_defaultSizes = [this, prompt, settings, preview, queue, takes] {
-        resizeDocks({ prompt, preview }, { 380, width() - 380 }, Qt::Horizontal);
-        resizeDocks({ prompt, settings }, { 260, 440 }, Qt::Vertical);
-        resizeDocks({ preview, queue }, { 400, 170 }, Qt::Vertical);
-        resizeDocks({ takes }, { 232 }, Qt::Vertical);
+    m_defaultSizes = [this, prompt, settings, preview, queue, bin, timeline] {
+        const int side = width() >= 1500 ? 360 : 320;
+        resizeDocks({ prompt, preview }, { side, side }, Qt::Horizontal);
+        resizeDocks({ prompt, settings }, { 250, height() - 250 }, Qt::Vertical);
+        resizeDocks({ preview, queue }, { 300, 170 }, Qt::Vertical);
+        resizeDocks({ bin, timeline }, { side - 40, width() - 2 * side + 40 }, Qt::Horizontal);
+        resizeDocks({ timeline }, { height() >= 900 ? 330 : 290 }, Qt::Vertical);
     };
 
     createMenus();
     connectQueue();
+    connectMedia();
 
     connect(m_prompt, &PromptPanel::generateRequested, this, [this] { generate(); });
     connect(m_takes, &TakesPanel::playRequested, this, &MainWindow::playTake);
@@ -87,9 +112,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_takes, &TakesPanel::exportRequested, this, &MainWindow::exportTake);
     connect(m_takes, &TakesPanel::selectionChanged, this, [this](const QString& id) {
         const auto* take = project()->take(id);
-        m_settings->setExtendTake(id, take ? take->name : QString());
+        m_settings->setExtendTake(take ? id : QString(), take ? take->name : QString());
     });
     connect(m_queuePanel, &QueuePanel::playRequested, this, &MainWindow::playTake);
+    connect(m_clipActions, &ClipActions::message, this, &MainWindow::showMessage);
     connect(m_projects, &ProjectController::projectChanged, this, &MainWindow::projectChanged);
     connect(m_projects, &ProjectController::titleChanged, this, &QWidget::setWindowTitle);
     connect(
@@ -102,7 +128,39 @@ MainWindow::MainWindow(QWidget* parent)
     m_deviceLabel = new QLabel(tr("Engine: %1 (%2)").arg(info.device, info.deviceDetail), this);
     statusBar()->addPermanentWidget(m_deviceLabel);
     m_preview->clear(tr("Type a prompt and press Ctrl+Enter to make a clip."));
-    showMessage(tr("Ready"));
+    showMessage(tr("Ready. Type a prompt and press Ctrl+Enter, or drop footage on the window to edit it."));
+}
+
+void MainWindow::connectMedia()
+{
+    connect(m_importer, &MediaImporter::imported, this, [this](const QString& id) {
+        const auto* media = project()->mediaItem(id);
+        if (media)
+            showMessage(tr("Imported “%1”. Drag it from the bin onto the timeline.").arg(media->name));
+        m_takes->selectSource(id);
+    });
+    connect(m_importer, &MediaImporter::failed, this, [this](const QString& path, const QString& message) {
+        showMessage(tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), message), 15000);
+        if (m_interactive)
+            QMessageBox::warning(this, tr("Cannot import"), message);
+    });
+    connect(m_importer, &MediaImporter::busyChanged, this, [this](bool busy) {
+        if (busy)
+            statusBar()->showMessage(tr("Importing…"));
+    });
+    connect(m_frames, &MediaFrames::sourceFailed, this,
+        [this](const QString&, const QString& message) { showMessage(message, 15000); });
+    connect(m_takes, &TakesPanel::sourceActivated, this, [this](const QString& id) {
+        m_viewer->showSource(id);
+        if (const auto source = project()->source(id)) {
+            core::Timeline single;
+            single.setRate(source->fps);
+            single.add(clipForSource(*source, source->fps, 0, 0));
+            m_sourceAudio->setProgram(single, { { id, *source } });
+        }
+    });
+    connect(m_takes, &TakesPanel::addToTimelineRequested, this, &MainWindow::addToTimeline);
+    // MASK-PAINTER: connect(m_timeline, &TimelinePanel::clipSelected, m_viewer, &ViewerPanel::setMaskClip);
 }
 
 MainWindow::~MainWindow()
@@ -143,85 +201,6 @@ QDockWidget* MainWindow::addPanel(
     addDockWidget(area, dock);
     m_docks.append(dock);
     return dock;
-}
-
-void MainWindow::createMenus()
-{
-    auto addAction = [this](QMenu* menu, const QString& objectName, const QString& text,
-                         const QKeySequence& shortcut, const QIcon& actionIcon = {}) {
-        auto* action = menu->addAction(actionIcon, text);
-        action->setObjectName(objectName);
-        action->setShortcut(shortcut);
-        return action;
-    };
-
-    auto* file = menuBar()->addMenu(tr("&File"));
-    file->setObjectName(QStringLiteral("fileMenu"));
-    connect(addAction(file, QStringLiteral("actionNew"), tr("&New Project"), QKeySequence::New, icon("new")),
-        &QAction::triggered, m_projects, &ProjectController::newProject);
-    connect(
-        addAction(file, QStringLiteral("actionOpen"), tr("&Open Project…"), QKeySequence::Open, icon("open")),
-        &QAction::triggered, m_projects, qOverload<>(&ProjectController::open));
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
-    rebuildRecentMenu();
-    connect(addAction(file, QStringLiteral("actionSave"), tr("&Save"), QKeySequence::Save, icon("save")),
-        &QAction::triggered, m_projects, &ProjectController::save);
-    connect(addAction(file, QStringLiteral("actionSaveAs"), tr("Save &As…"), QKeySequence::SaveAs),
-        &QAction::triggered, m_projects, &ProjectController::saveAs);
-    file->addSeparator();
-    auto* exportAction = addAction(file, QStringLiteral("actionExportTake"), tr("&Export Take…"),
-        QKeySequence(tr("Ctrl+E")), icon("export"));
-    exportAction->setStatusTip(tr("Export the take selected in the takes bin"));
-    connect(exportAction, &QAction::triggered, this, [this] {
-        const QString id = m_takes->selectedTakeId();
-        if (id.isEmpty())
-            showMessage(tr("Select a take in the takes bin to export it."));
-        else
-            exportTake(id);
-    });
-    file->addSeparator();
-    auto* quit = addAction(file, QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-
-    auto* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->setObjectName(QStringLiteral("editMenu"));
-    auto* undo = m_undoStack->createUndoAction(this, tr("&Undo"));
-    undo->setObjectName(QStringLiteral("actionUndo"));
-    undo->setShortcut(QKeySequence::Undo);
-    undo->setIcon(icon("undo"));
-    auto* redo = m_undoStack->createRedoAction(this, tr("&Redo"));
-    redo->setObjectName(QStringLiteral("actionRedo"));
-    redo->setShortcut(QKeySequence::Redo);
-    redo->setIcon(icon("redo"));
-    edit->addAction(undo);
-    edit->addAction(redo);
-
-    auto* generateMenu = menuBar()->addMenu(tr("&Generate"));
-    generateMenu->setObjectName(QStringLiteral("generateMenu"));
-    auto* generateAction = addAction(generateMenu, QStringLiteral("actionGenerate"), tr("&Generate"),
-        QKeySequence(tr("Ctrl+Return")), icon("generate"));
-    connect(generateAction, &QAction::triggered, this, [this] { generate(); });
-    auto* cancel = addAction(generateMenu, QStringLiteral("actionCancelJob"), tr("&Cancel Running Job"),
-        QKeySequence(tr("Ctrl+.")), icon("cancel"));
-    connect(cancel, &QAction::triggered, this, [this] {
-        if (m_queue->isBusy())
-            m_queue->cancel(m_queue->runningId());
-    });
-    auto* cancelQueued = addAction(generateMenu, QStringLiteral("actionCancelQueued"),
-        tr("Cancel &Queued Jobs"), QKeySequence(tr("Ctrl+Shift+.")));
-    connect(cancelQueued, &QAction::triggered, m_queue, &core::JobQueue::cancelQueued);
-
-    auto* view = menuBar()->addMenu(tr("&View"));
-    view->setObjectName(QStringLiteral("viewMenu"));
-    for (auto* dock : m_docks)
-        view->addAction(dock->toggleViewAction());
-
-    auto* help = menuBar()->addMenu(tr("&Help"));
-    help->setObjectName(QStringLiteral("helpMenu"));
-    auto* about
-        = addAction(help, QStringLiteral("actionAbout"), tr("&About Kinora"), QKeySequence(), icon("info"));
-    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -315,18 +294,25 @@ void MainWindow::jobFinished(const core::JobOutcome& outcome)
 {
     const auto* row = m_queue->find(outcome.id);
     if (core::isExport(outcome.kind)) {
-        showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(outcome.transcode.output)), 15000);
+        showMessage(tr("Exported %1 (Show in Folder from the queue's menu)")
+                        .arg(QDir::toNativeSeparators(outcome.transcode.output)),
+            15000);
         return;
     }
     if (!row)
         return;
     const auto take = core::takeFromOutcome(*project(), row->ticket, outcome);
     project()->addTake(take);
+    // A job on a timeline clip puts its take above the clip, aligned with it.
+    m_clipActions->placeTake(row->ticket, take);
     if (outcome.id == m_watchedJob) {
         m_preview->playSequence(project()->absoluteFramesPattern(take), take.frames, take.fps, take.name);
         m_takes->selectTake(take.id);
     }
-    showMessage(tr("Take “%1” done in %2 s").arg(take.name).arg(outcome.seconds, 0, 'f', 1));
+    QString text = tr("Take “%1” done in %2 s").arg(take.name).arg(outcome.seconds, 0, 'f', 1);
+    if (outcome.diffusion.method != QLatin1String("diffusion"))
+        text += tr(" (method: %1)").arg(outcome.diffusion.method);
+    showMessage(text);
 }
 
 void MainWindow::playTake(const QString& takeId)
@@ -342,23 +328,131 @@ void MainWindow::exportTake(const QString& takeId)
     if (!take)
         return;
     ExportDialog dialog(*take, project()->absoluteFramesPattern(*take), this);
-    if (dialog.exec() != QDialog::Accepted)
+    if (dialog.exec() == QDialog::Accepted)
+        queueExport(dialog, take->name);
+}
+
+void MainWindow::exportCut()
+{
+    ExportSubjects subjects;
+    subjects.name = project()->displayName();
+    const core::Timeline& timeline = project()->timeline();
+    try {
+        subjects.sources = core::timelineSources(*project(), timeline);
+        subjects.timeline = timeline; // the snapshot the export works on
+    } catch (const std::exception& e) {
+        showMessage(tr("The timeline cannot be exported: %1").arg(QString::fromUtf8(e.what())), 15000);
+    }
+    subjects.in = m_transport->inPoint();
+    subjects.out = m_transport->outPoint();
+    if (const auto* take = project()->take(m_takes->selectedTakeId())) {
+        subjects.take = *take;
+        subjects.takePattern = project()->absoluteFramesPattern(*take);
+    }
+    if (subjects.timeline && !timeline.isEmpty())
+        subjects.initial = subjects.in >= 0 || subjects.out >= 0 ? ExportSubjects::Range::InToOut
+                                                                 : ExportSubjects::Range::Timeline;
+    else
+        subjects.initial = ExportSubjects::Range::Take;
+    if ((!subjects.timeline || timeline.isEmpty()) && !subjects.take) {
+        showMessage(tr("Nothing to export yet: put clips on the timeline, or select a take in the bin."));
         return;
+    }
+    ExportDialog dialog(subjects, this);
+    if (dialog.exec() == QDialog::Accepted)
+        queueExport(dialog, subjects.take ? subjects.take->name : QString());
+}
+
+void MainWindow::queueExport(const ExportDialog& dialog, const QString& takeName)
+{
     core::JobTicket ticket;
-    ticket.kind = core::JobKind::Export;
-    ticket.transcode = dialog.request();
-    ticket.title = tr("Export “%1” → %2").arg(take->name, QFileInfo(ticket.transcode.output).fileName());
+    if (dialog.exportsTake()) {
+        ticket.kind = core::JobKind::Export;
+        ticket.transcode = dialog.request();
+        ticket.title = tr("Export “%1” → %2").arg(takeName, QFileInfo(ticket.transcode.output).fileName());
+    } else {
+        ticket.kind = core::JobKind::TimelineExport;
+        ticket.timelineExport = dialog.timelineRequest();
+        ticket.title = tr("Export the timeline → %1").arg(QFileInfo(ticket.timelineExport.output).fileName());
+    }
     m_queue->enqueue(std::move(ticket));
+}
+
+void MainWindow::importMedia()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Import footage"), QString(), MediaImporter::fileDialogFilter());
+    if (!paths.isEmpty())
+        m_importer->importPaths(paths);
+}
+
+void MainWindow::importSequenceFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Import a folder of numbered images"));
+    if (!folder.isEmpty())
+        m_importer->importPaths({ folder });
+}
+
+void MainWindow::addToTimeline(const QString& sourceId)
+{
+    const auto source = project()->source(sourceId);
+    if (!source)
+        return;
+    // At the end of the bottom track: the usual way to lay clips one after another.
+    int64_t end = 0;
+    for (const core::TimelineClip& clip : project()->timeline().clips())
+        if (clip.track == 0)
+            end = std::max(end, clip.end());
+    if (auto command = TimelineCommand::add(project(), *source, end, 0)) {
+        const QString clipId = command->newClipId();
+        m_undoStack->push(command.release());
+        m_timeline->setSelectedClip(clipId);
+    } else {
+        showMessage(tr("“%1” has no frames to place yet.").arg(source->name));
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!MediaImporter::importablePaths(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QStringList paths = MediaImporter::importablePaths(event->mimeData());
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    m_importer->importPaths(paths);
 }
 
 void MainWindow::projectChanged(core::Project* project)
 {
     m_undoStack->clear(); // commands point into the old document
+    m_frames->setProject(project);
+    m_importer->setProject(project);
     m_takes->setProject(project);
+    m_timeline->setProject(project);
+    m_viewer->setProject(project);
+    m_clipActions->setProject(project);
     connect(project, &core::Project::modifiedChanged, this, &QWidget::setWindowModified);
+    for (auto signal :
+        { &core::Project::timelineChanged, &core::Project::mediaChanged, &core::Project::takesChanged })
+        connect(project, signal, this, &MainWindow::updateAudioProgram);
+    updateAudioProgram();
     setWindowModified(project->isModified());
     m_pendingOffered = false;
     QTimer::singleShot(0, this, &MainWindow::offerPendingJobs);
+}
+
+void MainWindow::updateAudioProgram()
+{
+    std::map<QString, core::SourceDetails> sources;
+    for (const core::TimelineClip& clip : project()->timeline().clips())
+        if (const auto source = project()->source(clip.sourceId))
+            sources[clip.sourceId] = *source;
+    m_audio->setProgram(project()->timeline(), std::move(sources));
 }
 
 void MainWindow::offerPendingJobs()
@@ -377,7 +471,17 @@ void MainWindow::offerPendingJobs()
         return;
     for (const auto& job : pending) {
         try {
-            m_queue->enqueue(core::takeTicket(*project(), core::requestFromJson(job.toObject())));
+            const QJsonObject json = job.toObject();
+            core::JobTicket ticket = core::takeTicket(*project(), core::requestFromJson(json));
+            // A job on a timeline clip keeps its place and name (its masks were written at close).
+            const QJsonObject placement = json.value(QLatin1String("placement")).toObject();
+            if (!placement.isEmpty()) {
+                ticket.clip.placement = { true, placement.value(QLatin1String("start")).toInteger(),
+                    placement.value(QLatin1String("above_track")).toInt() };
+                ticket.clip.takeName = json.value(QLatin1String("take_name")).toString();
+                ticket.title = ticket.clip.takeName;
+            }
+            m_queue->enqueue(std::move(ticket));
         } catch (const std::exception& e) {
             showMessage(tr("A waiting job could not be read: %1").arg(QString::fromUtf8(e.what())));
         }
@@ -394,11 +498,26 @@ void MainWindow::closeEvent(QCloseEvent* event)
         event->ignore();
         return;
     }
-    // Jobs still waiting are kept in the project and offered again when it is opened.
+    // Jobs still waiting are kept in the project and offered again when it is opened. A job on a
+    // clip writes its masks now, since its request names them.
     QJsonArray pending;
-    for (const auto& ticket : m_queue->queuedTickets())
-        if (ticket.kind == core::JobKind::Diffusion)
-            pending.append(core::requestToJson(ticket.diffusion));
+    for (const auto& ticket : m_queue->queuedTickets()) {
+        if (ticket.kind != core::JobKind::Diffusion)
+            continue;
+        QJsonObject json = core::requestToJson(ticket.diffusion);
+        if (ticket.clip.placement.place) {
+            try {
+                core::prepareClipJob(ticket.clip);
+            } catch (const std::exception&) {
+                continue; // its source is gone: nothing to keep
+            }
+            json.insert(QStringLiteral("placement"),
+                QJsonObject { { QStringLiteral("start"), qint64(ticket.clip.placement.start) },
+                    { QStringLiteral("above_track"), ticket.clip.placement.aboveTrack } });
+            json.insert(QStringLiteral("take_name"), ticket.clip.takeName);
+        }
+        pending.append(json);
+    }
     if (!pending.isEmpty())
         project()->setPendingJobs(pending);
     if (m_interactive && !m_projects->maybeSave()) {
