@@ -85,12 +85,12 @@ TEST(MainWindow, MenusHoldTheirActions)
         (QStringList { QStringLiteral("actionNew"), QStringLiteral("actionOpen"),
             QStringLiteral("Open &Recent"), QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"),
             QStringLiteral("actionImport"), QStringLiteral("actionImportSequence"),
-            QStringLiteral("actionExport"), QStringLiteral("actionExportTake"),
+            QStringLiteral("actionExportCut"), QStringLiteral("actionExportTake"),
             QStringLiteral("actionQuit") }));
     EXPECT_EQ(menuActionNames(w, "clipMenu"),
         (QStringList { QStringLiteral("actionInpaintClip"), QStringLiteral("actionInterpolateClip"),
             QStringLiteral("actionExtendClip"), QStringLiteral("actionImageToVideo"),
-            QStringLiteral("actionMaskMode"), QStringLiteral("actionAddToTimeline") }));
+            QStringLiteral("actionMaskMode"), QStringLiteral("actionAddBinItem") }));
     EXPECT_EQ(menuActionNames(w, "generateMenu"),
         (QStringList { QStringLiteral("actionGenerate"), QStringLiteral("actionCancelJob"),
             QStringLiteral("actionCancelQueued") }));

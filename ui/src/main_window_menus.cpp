@@ -131,7 +131,7 @@ void MainWindow::createFileMenu()
         &QAction::triggered, this, &MainWindow::importSequenceFolder);
     file->addSeparator();
     auto* exportAction
-        = menuAction(file, "actionExport", tr("&Export…"), QKeySequence(tr("Ctrl+E")), "export");
+        = menuAction(file, "actionExportCut", tr("&Export…"), QKeySequence(tr("Ctrl+E")), "export");
     exportAction->setStatusTip(tr("Export the timeline, its in-to-out range, or the selected take"));
     connect(exportAction, &QAction::triggered, this, &MainWindow::exportCut);
     auto* exportTakeAction = menuAction(file, "actionExportTake", tr("Export Selected &Take…"));
@@ -170,7 +170,7 @@ void MainWindow::createClipMenu()
         ClipJobDialog::Kind::ImageToVideo, tr("Make a clip that starts from the picture under the playhead"));
     clip->addSeparator();
     // MASK-PAINTER: the mask mode action comes with the painter.
-    connect(menuAction(clip, "actionAddToTimeline", tr("&Add Bin Item to the Timeline")), &QAction::triggered,
+    connect(menuAction(clip, "actionAddBinItem", tr("&Add Bin Item to the Timeline")), &QAction::triggered,
         this, [this] {
             if (m_takes->selectedSourceId().isEmpty())
                 showMessage(tr("Select a clip or a take in the bin first."));
