@@ -1,5 +1,7 @@
 #include "viewer_canvas.h"
 
+#include "mask_editor.h"
+
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -105,6 +107,8 @@ void ViewerCanvas::paintEvent(QPaintEvent* event)
         }
         painter.drawPixmap(rect.topLeft(), m_scaled);
     }
+    if (maskActive())
+        paintMask(painter);
     if (m_unpainted) {
         m_unpainted = false;
         Q_EMIT pictureShown(m_sourceId, m_frame);
@@ -117,10 +121,116 @@ void ViewerCanvas::resizeEvent(QResizeEvent* event)
     QWidget::resizeEvent(event);
 }
 
+void ViewerCanvas::setMaskEditor(MaskEditor* editor)
+{
+    if (m_editor)
+        disconnect(m_editor, nullptr, this, nullptr);
+    m_editor = editor;
+    if (editor) {
+        // Only the pixels a dab changed are repainted.
+        connect(editor, &MaskEditor::maskChanged, this, [this](const QRect& rect) {
+            if (rect.isEmpty() || rect.size() == frameSize())
+                update();
+            else
+                update(toWidget(rect));
+        });
+        connect(editor, &MaskEditor::settingsChanged, this, [this] { moveCursor(m_mouse); });
+    }
+    setMouseTracking(editor != nullptr);
+    update();
+}
+
+bool ViewerCanvas::maskActive() const
+{
+    return m_editor && m_editor->isActive();
+}
+
+void ViewerCanvas::paintMask(QPainter& painter)
+{
+    const QRect rect = frameRect();
+    if (rect.isEmpty())
+        return;
+    // Nearest-neighbour: the mask's own pixels, and the raster engine scales only the clipped part.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    const double opacity = m_editor->overlayOpacity();
+    painter.setOpacity(opacity * MaskEditor::kOnionOpacity);
+    for (const QImage* layer : { &m_editor->onionPrevious(), &m_editor->onionNext() })
+        if (!layer->isNull())
+            painter.drawImage(rect, *layer);
+    painter.setOpacity(opacity);
+    if (!m_editor->overlay().isNull())
+        painter.drawImage(rect, m_editor->overlay());
+    painter.setOpacity(1);
+    if (m_mouse.x() >= 0 && m_editor->canPaint()) {
+        const double radius = m_editor->brushSize() / 2 * scale();
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        painter.setBrush(Qt::NoBrush);
+        // Dark under light: the outline reads on any picture.
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 3));
+        painter.drawEllipse(m_mouse, radius, radius);
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 1));
+        painter.drawEllipse(m_mouse, radius, radius);
+    }
+}
+
+QRect ViewerCanvas::cursorRect(QPointF widgetPos) const
+{
+    if (widgetPos.x() < 0 || !m_editor)
+        return {};
+    const double radius = m_editor->brushSize() / 2 * scale() + 3;
+    return QRectF(widgetPos - QPointF(radius, radius), widgetPos + QPointF(radius, radius))
+        .toAlignedRect()
+        .adjusted(-1, -1, 1, 1);
+}
+
+void ViewerCanvas::moveCursor(QPointF widgetPos)
+{
+    if (!maskActive()) {
+        m_mouse = widgetPos;
+        return;
+    }
+    const QRect before = cursorRect(m_mouse);
+    m_mouse = widgetPos;
+    update(before | cursorRect(m_mouse));
+}
+
 void ViewerCanvas::mousePressEvent(QMouseEvent* event)
 {
     setFocus(Qt::MouseFocusReason);
+    if (event->button() == Qt::LeftButton && maskActive()
+        && m_editor->beginStroke(toFrame(event->position()))) {
+        moveCursor(event->position());
+        event->accept();
+        return;
+    }
     QWidget::mousePressEvent(event);
+}
+
+void ViewerCanvas::mouseMoveEvent(QMouseEvent* event)
+{
+    if (m_editor) {
+        moveCursor(event->position());
+        if (m_editor->isStroking())
+            m_editor->strokeTo(toFrame(event->position()));
+    }
+    QWidget::mouseMoveEvent(event);
+}
+
+void ViewerCanvas::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton && m_editor && m_editor->isStroking()) {
+        m_editor->strokeTo(toFrame(event->position()));
+        m_editor->endStroke();
+        event->accept();
+        return;
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+void ViewerCanvas::leaveEvent(QEvent* event)
+{
+    moveCursor({ -1, -1 });
+    QWidget::leaveEvent(event);
 }
 
 } // namespace kinora::ui

@@ -8,12 +8,15 @@
 
 #include <QImage>
 #include <QPixmap>
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 
 #include <cstdint>
 
 namespace kinora::ui {
+
+class MaskEditor;
 
 class ViewerCanvas : public QWidget {
     Q_OBJECT
@@ -38,6 +41,10 @@ public:
     // Widget pixels per frame pixel.
     double scale() const;
 
+    // The mask layer: while its editor is active, its overlays are drawn over the picture, the
+    // brush's outline follows the mouse and the left button paints; null: a plain viewer.
+    void setMaskEditor(MaskEditor* editor);
+
     QSize sizeHint() const override { return { 640, 360 }; }
     QSize minimumSizeHint() const override { return { 160, 90 }; }
 
@@ -48,8 +55,16 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
+    bool maskActive() const;
+    void paintMask(QPainter& painter);
+    // The widget rectangle the brush outline at `widgetPos` covers.
+    QRect cursorRect(QPointF widgetPos) const;
+    void moveCursor(QPointF widgetPos);
     QImage m_picture;
     QString m_sourceId;
     int64_t m_frame = -1;
@@ -57,6 +72,8 @@ private:
     QPixmap m_scaled; // m_picture at frameRect()'s size; rebuilt lazily
     bool m_scaledDirty = true;
     bool m_unpainted = false; // a new picture not yet reported by pictureShown
+    QPointer<MaskEditor> m_editor;
+    QPointF m_mouse { -1, -1 }; // the brush outline's centre; x < 0: the mouse is not over the widget
 };
 
 } // namespace kinora::ui

@@ -1,5 +1,8 @@
 #include "kinora/ui/viewer_panel.h"
 
+#include "mask_editor.h"
+#include "mask_key_row.h"
+#include "mask_tools_bar.h"
 #include "timeline_ruler.h"
 #include "viewer_canvas.h"
 #include "viewer_transport_bar.h"
@@ -68,23 +71,31 @@ ViewerPanel::ViewerPanel(QUndoStack* undoStack, Transport* transport, FrameSourc
     m_canvas = new ViewerCanvas(this);
     connect(m_canvas, &ViewerCanvas::pictureShown, this, &ViewerPanel::pictureShown);
     m_transportBar = new ViewerTransportBar(this);
+    m_maskEditor = new MaskEditor(undoStack, this);
+    m_maskTools = new MaskToolsBar(m_maskEditor, this);
+    m_keyRow = new MaskKeyRow(m_maskEditor, this);
+    m_maskButton = new QToolButton(this);
+    top->addWidget(m_maskButton);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(2);
     layout->addLayout(top);
+    layout->addWidget(m_maskTools);
     layout->addWidget(m_canvas, 1);
+    layout->addWidget(m_keyRow);
     layout->addWidget(m_transportBar);
     setFocusProxy(m_canvas);
 
     connect(m_timelineTransport, &Transport::playheadChanged, this, [this] {
         if (m_mode == Mode::Timeline)
-            refreshPicture();
+            refresh();
     });
     connect(m_sourceTransport, &Transport::playheadChanged, this, [this] {
         if (m_mode == Mode::Source)
-            refreshPicture();
+            refresh();
     });
+    buildMaskParts();
     connect(m_frames, &FrameSource::frameReady, this, [this](const QString& sourceId, qint64 frame) {
         if (m_pending && m_pending->sourceId == sourceId && m_pending->frame == frame)
             refreshPicture();
@@ -93,7 +104,7 @@ ViewerPanel::ViewerPanel(QUndoStack* undoStack, Transport* transport, FrameSourc
         if (sourceId == m_sourceId)
             syncSourceTransport();
         if (sourceId == m_canvas->pictureSource() || (m_pending && m_pending->sourceId == sourceId))
-            refreshPicture(true);
+            refresh(true);
     });
 
     m_transportBar->setTransport(m_timelineTransport);
@@ -111,24 +122,26 @@ void ViewerPanel::setProject(core::Project* project)
     if (project) {
         connect(project, &core::Project::timelineChanged, this, [this] {
             m_transportBar->refresh();
-            refreshPicture();
+            refresh();
         });
         const auto binChanged = [this] {
             syncSourceTransport();
-            refreshPicture();
+            refresh();
         };
         connect(project, &core::Project::mediaChanged, this, binChanged);
         connect(project, &core::Project::takesChanged, this, binChanged);
         connect(project, &QObject::destroyed, this, [this] {
             m_sourceId.clear();
+            m_maskEditor->setProject(nullptr);
             setMode(Mode::Timeline);
-            refreshPicture();
+            refresh();
         });
     }
+    m_maskEditor->setProject(project);
     syncSourceTransport();
     if (m_mode == Mode::Source)
         setMode(Mode::Timeline);
-    refreshPicture(true);
+    refresh(true);
 }
 
 Transport* ViewerPanel::transport() const
@@ -148,7 +161,7 @@ void ViewerPanel::setMode(Mode mode)
         Q_EMIT modeChanged(mode);
     }
     updateModeSwitch();
-    refreshPicture();
+    refresh();
 }
 
 void ViewerPanel::showSource(const QString& sourceId)
@@ -187,10 +200,21 @@ std::optional<ViewerPanel::Target> ViewerPanel::pictureTarget() const
             return std::nullopt;
         return Target { m_sourceId, m_sourceTransport->playhead() };
     }
-    const core::TimelineHit hit = m_project->timeline().shownAt(m_timelineTransport->playhead());
+    const int64_t playhead = m_timelineTransport->playhead();
+    // Painting a mask: the selected clip's own frame, even under a higher track.
+    if (const core::TimelineClip* clip = m_maskMode ? maskTimelineClip() : nullptr;
+        clip && clip->covers(playhead))
+        return Target { clip->sourceId, clip->sourceFrameAt(playhead) };
+    const core::TimelineHit hit = m_project->timeline().shownAt(playhead);
     if (!hit.clip)
         return std::nullopt;
     return Target { hit.clip->sourceId, hit.sourceFrame };
+}
+
+void ViewerPanel::refresh(bool force)
+{
+    updateMaskTarget();
+    refreshPicture(force);
 }
 
 void ViewerPanel::refreshPicture(bool force)
@@ -249,7 +273,7 @@ void ViewerPanel::updateModeSwitch()
 
 void ViewerPanel::keyPressEvent(QKeyEvent* event)
 {
-    if (handleTransportKey(event)) {
+    if (handleMaskKey(event) || handleTransportKey(event)) {
         event->accept();
         return;
     }

@@ -29,6 +29,9 @@ class QUndoStack;
 namespace kinora::ui {
 
 class FrameSource;
+class MaskEditor;
+class MaskKeyRow;
+class MaskToolsBar;
 class Transport;
 class ViewerCanvas;
 class ViewerTransportBar;
@@ -63,13 +66,27 @@ public:
     QString currentSourceId() const;
     int64_t currentFrame() const; // the source frame; -1 when black
 
-    // The painted picture, for tests and the benchmark.
+    // The timeline clip whose masks are painted (the window passes the timeline's selection);
+    // empty: none. In source mode the bin item shown is painted instead.
+    void setMaskClip(const QString& clipId);
+    QString maskClip() const { return m_maskClipId; }
+    // Mask mode (the mask button, M): the tools bar, the overlay and the key row, and the mouse
+    // paints. While the playhead is on the selected clip the picture is that clip's frame, even
+    // when a clip on a higher track covers it, so the mask is painted over what it masks.
+    void setMaskMode(bool on);
+    bool maskMode() const { return m_maskMode; }
+
+    // The painted picture and the mask painter's parts, for tests and the benchmark.
     ViewerCanvas* canvas() const { return m_canvas; }
+    MaskEditor* maskEditor() const { return m_maskEditor; }
+    MaskToolsBar* maskToolsBar() const { return m_maskTools; }
+    MaskKeyRow* maskKeyRow() const { return m_keyRow; }
 
 Q_SIGNALS:
     // A new picture was painted for the first time: frame `frame` of `sourceId`.
     void pictureShown(const QString& sourceId, qint64 frame);
     void modeChanged(kinora::ui::ViewerPanel::Mode mode);
+    void maskModeChanged(bool on);
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -82,10 +99,20 @@ private:
     };
     // What the picture should show now: nullopt where nothing is (black).
     std::optional<Target> pictureTarget() const;
+    // The mask target and the picture, after anything that may move them.
+    void refresh(bool force = false);
     void refreshPicture(bool force = false);
     void syncSourceTransport();
     void updateModeSwitch();
     bool handleTransportKey(QKeyEvent* event);
+    // viewer_panel_masks.cpp
+    void buildMaskParts();
+    void updateMaskTarget();
+    bool handleMaskKey(QKeyEvent* event);
+    // Moves the playhead onto `sourceFrame` of the painted source (the first timeline frame of the
+    // selected clip that shows it, or shows a later one where the clip skips frames).
+    void seekSourceFrame(int64_t sourceFrame);
+    const core::TimelineClip* maskTimelineClip() const;
 
     QUndoStack* m_undoStack = nullptr;
     Transport* m_timelineTransport = nullptr;
@@ -95,6 +122,8 @@ private:
     Mode m_mode = Mode::Timeline;
     QString m_sourceId;
     std::optional<Target> m_pending; // asked for, not decoded yet: the old picture stays up
+    QString m_maskClipId;
+    bool m_maskMode = false;
 
     QButtonGroup* m_modeGroup = nullptr;
     QToolButton* m_timelineButton = nullptr;
@@ -102,6 +131,10 @@ private:
     QLabel* m_title = nullptr;
     ViewerCanvas* m_canvas = nullptr;
     ViewerTransportBar* m_transportBar = nullptr;
+    QToolButton* m_maskButton = nullptr;
+    MaskEditor* m_maskEditor = nullptr;
+    MaskToolsBar* m_maskTools = nullptr;
+    MaskKeyRow* m_keyRow = nullptr;
 };
 
 } // namespace kinora::ui
