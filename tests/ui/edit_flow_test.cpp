@@ -21,7 +21,11 @@
 #include "kinora/ui/timeline_panel.h"
 #include "kinora/ui/transport.h"
 #include "kinora/ui/viewer_panel.h"
+#include "mask_editor.h"
 #include "timeline_view.h"
+#include "viewer_canvas.h"
+
+#include "kinora/core/mask_keyframes.h"
 
 #include <QAction>
 #include <QApplication>
@@ -150,13 +154,15 @@ protected:
         const QString clipId = dropOnTimeline(mediaId, 0, 0);
         auto* undo = m_window->undoStack();
         auto* panel = m_window->timelinePanel();
-        undo->push(ui::TimelineCommand::trim(
-            project(), project()->timeline(), clipId, ui::TimelineCommand::Edge::End, in + frames)
-                       .release());
-        undo->push(ui::TimelineCommand::trim(
-            project(), project()->timeline(), clipId, ui::TimelineCommand::Edge::Start, in)
-                       .release());
-        undo->push(ui::TimelineCommand::move(project(), project()->timeline(), clipId, 0, 0).release());
+        using Edge = ui::TimelineCommand::Edge;
+        // Each edit is a command only when it changes something.
+        const auto push = [undo](std::unique_ptr<ui::TimelineCommand> command) {
+            if (command)
+                undo->push(command.release());
+        };
+        push(ui::TimelineCommand::trim(project(), project()->timeline(), clipId, Edge::End, in + frames));
+        push(ui::TimelineCommand::trim(project(), project()->timeline(), clipId, Edge::Start, in));
+        push(ui::TimelineCommand::move(project(), project()->timeline(), clipId, 0, 0));
         panel->setSelectedClip(clipId);
         return clipId;
     }
@@ -169,6 +175,34 @@ protected:
     }
 
     QAction* action(const char* name) const { return m_window->findChild<QAction*>(QLatin1String(name)); }
+
+    // Paints a stroke through `points` (source pixels) on the viewer, as the mouse does.
+    void stroke(const std::vector<QPointF>& points)
+    {
+        auto* canvas = m_window->viewerPanel()->canvas();
+        const auto send = [canvas](QEvent::Type type, QPointF framePos, Qt::MouseButtons buttons) {
+            const QPointF pos = canvas->toWidget(framePos);
+            QMouseEvent event(type, pos, canvas->mapToGlobal(pos),
+                type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons, Qt::NoModifier);
+            QApplication::sendEvent(canvas, &event);
+        };
+        send(QEvent::MouseButtonPress, points.front(), Qt::LeftButton);
+        for (size_t i = 1; i < points.size(); ++i)
+            send(QEvent::MouseMove, points[i], Qt::LeftButton);
+        send(QEvent::MouseButtonRelease, points.back(), Qt::NoButton);
+    }
+
+    // Mask mode on the selected clip with the playhead on timeline frame `frame`.
+    void paintAt(int64_t frame)
+    {
+        if (!action("actionMaskMode")->isChecked())
+            action("actionMaskMode")->trigger();
+        m_window->transport()->setPlayhead(frame);
+        auto* editor = m_window->viewerPanel()->maskEditor();
+        ASSERT_TRUE(test::waitFor([editor, frame, this] {
+            return editor->target().has_value() && m_window->viewerPanel()->canvas()->frameRect().isValid();
+        }));
+    }
 
     std::unique_ptr<MainWindow> m_window;
 };
@@ -354,4 +388,47 @@ TEST_F(EditFlow, SavingAndReopeningGivesTheSameTimelineAndMasks)
     for (const auto& [frame, image] : mine.keys())
         EXPECT_EQ(masks.keys().at(frame), image) << "key " << frame;
     EXPECT_EQ(reopened->masks(id).maskAt(25), project()->masks(id).maskAt(25));
+}
+
+TEST_F(EditFlow, AStrokeIsOneUndoStepAndUndoingItLeavesTheMaskEmpty)
+{
+    KINORA_SHARED_DATA_FILE(clip, "clips/makeup_mpeg4_mp3.avi");
+    const QString id = dropFile(QString::fromStdString(clip.string()));
+    placeTrimmed(id, 30, 20);
+    paintAt(4); // source frame 34
+    const int steps = m_window->undoStack()->count();
+    stroke({ { 100, 100 }, { 150, 100 }, { 200, 100 } });
+    EXPECT_EQ(m_window->undoStack()->count(), steps + 1);
+    const core::MaskTrack painted = project()->masks(id);
+    ASSERT_TRUE(painted.isKey(34));
+    EXPECT_EQ(qGray(painted.keys().at(34).pixel(150, 100)), 255);
+    EXPECT_EQ(qGray(painted.keys().at(34).pixel(150, 200)), 0);
+    m_window->undoStack()->undo();
+    EXPECT_TRUE(project()->masks(id).isEmpty());
+    EXPECT_TRUE(project()->maskKeyFrames(id).empty());
+}
+
+TEST_F(EditFlow, KeyframesOnFramesZeroAndTenGiveFrameFiveTheDocumentedInterpolation)
+{
+    KINORA_SHARED_DATA_FILE(clip, "clips/makeup_mpeg4_mp3.avi");
+    const QString id = dropFile(QString::fromStdString(clip.string()));
+    placeTrimmed(id, 0, 20);
+    auto* editor = m_window->viewerPanel()->maskEditor();
+    paintAt(0);
+    editor->setHardness(1);
+    editor->setBrushSize(20); // a disc of radius 10 ...
+    stroke({ { 160, 120 } });
+    paintAt(10);
+    editor->setBrushSize(60); // ... and one of radius 30 around the same centre
+    stroke({ { 160, 120 } });
+    const core::MaskTrack track = project()->masks(id);
+    ASSERT_EQ(project()->maskKeyFrames(id), (std::vector<int64_t> { 0, 10 }));
+    paintAt(5);
+    const QImage shown = editor->mask();
+    const QImage rule = core::interpolateMasks(track.keys().at(0), track.keys().at(10), 0.5);
+    EXPECT_EQ(shown, rule) << "the viewer shows the signed-distance in-between";
+    EXPECT_FALSE(track.isKey(5)) << "looking is not painting";
+    // The rule's disc of radius 20: in at 18 px from the centre, out at 22.
+    EXPECT_EQ(qGray(shown.pixel(160 + 18, 120)), 255);
+    EXPECT_EQ(qGray(shown.pixel(160 + 22, 120)), 0);
 }

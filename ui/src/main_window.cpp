@@ -160,7 +160,7 @@ void MainWindow::connectMedia()
         }
     });
     connect(m_takes, &TakesPanel::addToTimelineRequested, this, &MainWindow::addToTimeline);
-    // MASK-PAINTER: connect(m_timeline, &TimelinePanel::clipSelected, m_viewer, &ViewerPanel::setMaskClip);
+    connect(m_timeline, &TimelinePanel::clipSelected, m_viewer, &ViewerPanel::setMaskClip);
 }
 
 MainWindow::~MainWindow()

@@ -169,7 +169,11 @@ void MainWindow::createClipMenu()
     clipJob("actionImageToVideo", tr("Image to &Video from the Playhead…"), QKeySequence(tr("Ctrl+Shift+G")),
         ClipJobDialog::Kind::ImageToVideo, tr("Make a clip that starts from the picture under the playhead"));
     clip->addSeparator();
-    // MASK-PAINTER: the mask mode action comes with the painter.
+    auto* mask = menuAction(clip, "actionMaskMode", tr("Paint &Mask\tM"), {}, "mask");
+    mask->setCheckable(true);
+    mask->setStatusTip(tr("Paint what to regenerate on the selected clip, in the viewer"));
+    connect(mask, &QAction::toggled, m_viewer, &ViewerPanel::setMaskMode);
+    connect(m_viewer, &ViewerPanel::maskModeChanged, mask, &QAction::setChecked);
     connect(menuAction(clip, "actionAddBinItem", tr("&Add Bin Item to the Timeline")), &QAction::triggered,
         this, [this] {
             if (m_takes->selectedSourceId().isEmpty())
