@@ -55,7 +55,7 @@ public:
     enum class Tool { Brush, Eraser };
     static constexpr double kMinBrush = 1;
     static constexpr double kMaxBrush = 1000;
-    static constexpr double kOnionOpacity = 0.35; // of the onion layers, relative to the overlay's
+    static constexpr double kOnionOpacity = 0.6; // of the onion layers, relative to the overlay's
 
     explicit MaskEditor(QUndoStack* undoStack, QObject* parent = nullptr);
     ~MaskEditor() override;
