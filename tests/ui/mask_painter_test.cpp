@@ -451,6 +451,26 @@ TEST_F(MaskPainterTest, ExportWritesTheClipsMasksAsPngs)
     }
 }
 
+TEST_F(MaskPainterTest, ACancelledExportLeavesNothingBehind)
+{
+    dab({ 320, 180 });
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    QSignalSpy exported(editor, &MaskEditor::exportFinished);
+    QSignalSpy progress(editor, &MaskEditor::progressChanged);
+    editor->exportMasks(dir.path());
+    ASSERT_GE(progress.count(), 1);
+    EXPECT_EQ(progress.first().at(1).toLongLong(), 20);
+    EXPECT_FALSE(panel->maskToolsBar()->findChild<QAction*>(QStringLiteral("importMaskAction"))->isEnabled());
+    panel->maskToolsBar()->findChild<QToolButton*>(QStringLiteral("maskCancelButton"))->click();
+    ASSERT_TRUE(test::waitFor([&] { return exported.count() == 1; }, 30000));
+    EXPECT_FALSE(exported.at(0).at(0).toBool());
+    EXPECT_TRUE(QDir(dir.path()).isEmpty());
+    EXPECT_EQ(
+        panel->maskToolsBar()->statusText(), QStringLiteral("Export cancelled: no masks were left behind."));
+    EXPECT_TRUE(panel->maskToolsBar()->findChild<QAction*>(QStringLiteral("importMaskAction"))->isEnabled());
+}
+
 TEST_F(MaskPainterTest, MasksSurviveSavingAndReopening)
 {
     goToSourceFrame(1);

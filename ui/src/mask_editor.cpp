@@ -75,7 +75,13 @@ void MaskEditor::setProject(core::Project* project)
             else if (m_onion && std::abs(frame - m_target->frame) == 1)
                 rebuildOnions();
         });
-        connect(m_store, &MaskStore::writeFailed, this, &MaskEditor::message);
+        connect(m_store, &MaskStore::writeFailed, this, [this](const QString& text) {
+            // What was painted could not be kept: show what is on disk.
+            m_stroking = false;
+            m_maskReady = false;
+            refresh();
+            Q_EMIT message(text);
+        });
     }
     m_target.reset();
     refresh();
@@ -221,10 +227,14 @@ int64_t MaskEditor::nextKey() const
 void MaskEditor::refresh()
 {
     if (!m_active || !m_store || !m_target || m_target->frame < 0) {
+        // Nothing to show; nothing to repaint when nothing was shown (playback out of mask mode).
+        const bool shown = !m_overlay.isNull() || !m_onionLayers[0].isNull() || !m_onionLayers[1].isNull();
         m_mask = QImage();
         m_maskReady = true;
-        rebuildOverlay();
-        rebuildOnions();
+        if (shown) {
+            rebuildOverlay();
+            rebuildOnions();
+        }
         return;
     }
     rebuildOnions();
