@@ -175,9 +175,11 @@ TEST_F(MaskPainterTest, InBetweenFramesFollowTheDocumentedRule)
     EXPECT_EQ(key0, disc(centre, 10));
     EXPECT_EQ(key10, disc(centre, 30));
 
-    // Frame 5, as the viewer shows it: the signed-distance blend, a disc of radius about 20.
+    // Frame 5, as the viewer shows it: the signed-distance blend, a disc of radius about 20,
+    // interpolated in the background.
     goToSourceFrame(5);
     EXPECT_FALSE(editor->isKey());
+    ASSERT_TRUE(test::waitFor([&] { return editor->isMaskReady(); }, 10000));
     const QImage shown = editor->mask();
     EXPECT_EQ(shown, core::interpolateMasks(key0, key10, 0.5));
     EXPECT_EQ(valueAt(shown, 320 + 18, 180), 255);
@@ -193,7 +195,15 @@ TEST_F(MaskPainterTest, InBetweenFramesFollowTheDocumentedRule)
     EXPECT_TRUE(editor->isKey());
     stack.undo();
     EXPECT_TRUE(key(5).isNull()) << "undoing the first stroke on a frame removes its key";
+    ASSERT_TRUE(test::waitFor([&] { return editor->isMaskReady(); }, 10000));
     EXPECT_EQ(editor->mask(), core::interpolateMasks(key0, key10, 0.5));
+
+    // Painting before the interpolation is back paints on the in-between mask all the same.
+    goToSourceFrame(6);
+    ASSERT_FALSE(editor->isMaskReady());
+    dab({ 500, 300 });
+    EXPECT_EQ(valueAt(key(6), 320 + 20, 180), 255);
+    EXPECT_EQ(valueAt(key(6), 500, 300), 255);
 }
 
 TEST_F(MaskPainterTest, TheEraserLowersTheMask)
@@ -252,6 +262,7 @@ TEST_F(MaskPainterTest, OnionSkinsShowTheNeighboursMasks)
     goToSourceFrame(5);
     panel->maskToolsBar()->findChild<QAction*>(QStringLiteral("onionSkinAction"))->trigger();
     ASSERT_TRUE(editor->onionSkin());
+    ASSERT_TRUE(test::waitFor([&] { return editor->isMaskReady(); }, 10000));
     const QImage& previous = editor->onionPrevious();
     const QImage& next = editor->onionNext();
     ASSERT_FALSE(previous.isNull());
@@ -438,6 +449,26 @@ TEST_F(MaskPainterTest, ExportWritesTheClipsMasksAsPngs)
         ASSERT_FALSE(written.isNull()) << i;
         EXPECT_EQ(written.convertToFormat(QImage::Format_Grayscale8), track.maskAt(i)) << i;
     }
+}
+
+TEST_F(MaskPainterTest, ACancelledExportLeavesNothingBehind)
+{
+    dab({ 320, 180 });
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    QSignalSpy exported(editor, &MaskEditor::exportFinished);
+    QSignalSpy progress(editor, &MaskEditor::progressChanged);
+    editor->exportMasks(dir.path());
+    ASSERT_GE(progress.count(), 1);
+    EXPECT_EQ(progress.first().at(1).toLongLong(), 20);
+    EXPECT_FALSE(panel->maskToolsBar()->findChild<QAction*>(QStringLiteral("importMaskAction"))->isEnabled());
+    panel->maskToolsBar()->findChild<QToolButton*>(QStringLiteral("maskCancelButton"))->click();
+    ASSERT_TRUE(test::waitFor([&] { return exported.count() == 1; }, 30000));
+    EXPECT_FALSE(exported.at(0).at(0).toBool());
+    EXPECT_TRUE(QDir(dir.path()).isEmpty());
+    EXPECT_EQ(
+        panel->maskToolsBar()->statusText(), QStringLiteral("Export cancelled: no masks were left behind."));
+    EXPECT_TRUE(panel->maskToolsBar()->findChild<QAction*>(QStringLiteral("importMaskAction"))->isEnabled());
 }
 
 TEST_F(MaskPainterTest, MasksSurviveSavingAndReopening)

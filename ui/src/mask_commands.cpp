@@ -85,7 +85,9 @@ void MaskStrokeCommand::redo()
         mask = mask.scaled(m_size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     mask = mask.copy();
     pasteMask(mask, m_after, m_rect.topLeft());
-    store->setKey(m_sourceId, m_frame, mask);
+    // Not written (a full disk): the stack drops the step, and the painter shows what is on disk.
+    if (!store->setKey(m_sourceId, m_frame, mask))
+        setObsolete(true);
 }
 
 void MaskStrokeCommand::undo()
@@ -96,7 +98,8 @@ void MaskStrokeCommand::undo()
     }
     MaskStore* store = MaskStore::of(m_project);
     if (!m_wasKey) {
-        store->setKey(m_sourceId, m_frame, QImage());
+        if (!store->setKey(m_sourceId, m_frame, QImage()))
+            setObsolete(true);
         return;
     }
     QImage mask = store->key(m_sourceId, m_frame);
@@ -104,7 +107,8 @@ void MaskStrokeCommand::undo()
         return;
     mask = mask.copy();
     pasteMask(mask, m_before, m_rect.topLeft());
-    store->setKey(m_sourceId, m_frame, mask);
+    if (!store->setKey(m_sourceId, m_frame, mask))
+        setObsolete(true);
 }
 
 MaskKeysCommand::MaskKeysCommand(
@@ -127,9 +131,12 @@ void MaskKeysCommand::apply(const std::vector<Change>& changes)
         return;
     }
     MaskStore* store = MaskStore::of(m_project);
-    for (const Change& change : changes)
-        if (!store->setKey(m_sourceId, change.frame, unpackMask(change.mask)))
-            return; // writeFailed said why; the rest would fail the same way
+    for (const Change& change : changes) {
+        if (!store->setKey(m_sourceId, change.frame, unpackMask(change.mask))) {
+            setObsolete(true); // writeFailed said why; the rest would fail the same way
+            return;
+        }
+    }
 }
 
 void MaskKeysCommand::redo()

@@ -67,7 +67,21 @@ void MaskEditor::setProject(core::Project* project)
             refresh();
             Q_EMIT keysChanged();
         });
-        connect(m_store, &MaskStore::writeFailed, this, &MaskEditor::message);
+        connect(m_store, &MaskStore::interpolated, this, [this](const QString& sourceId, qint64 frame) {
+            if (!m_target || sourceId != m_target->sourceId || m_target->frame < 0)
+                return;
+            if (frame == m_target->frame && !m_maskReady)
+                adopt(m_store->maskAt(sourceId, frame));
+            else if (m_onion && std::abs(frame - m_target->frame) == 1)
+                rebuildOnions();
+        });
+        connect(m_store, &MaskStore::writeFailed, this, [this](const QString& text) {
+            // What was painted could not be kept: show what is on disk.
+            m_stroking = false;
+            m_maskReady = false;
+            refresh();
+            Q_EMIT message(text);
+        });
     }
     m_target.reset();
     refresh();
@@ -164,7 +178,7 @@ void MaskEditor::setOnionSkin(bool on)
         return;
     m_onion = on;
     saveSettings();
-    rebuildLayers();
+    rebuildOnions();
     Q_EMIT settingsChanged();
 }
 
@@ -212,24 +226,42 @@ int64_t MaskEditor::nextKey() const
 
 void MaskEditor::refresh()
 {
-    QImage mask;
-    if (m_active && m_store && m_target && m_target->frame >= 0) {
-        mask = m_store->maskAt(m_target->sourceId, m_target->frame);
-        if (!mask.isNull() && mask.size() != m_target->size)
-            mask = mask.scaled(m_target->size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
-    }
-    // The same pixels (a stroke's own command landing): keep the overlay as the dabs left it.
-    const bool same = !mask.isNull() && !m_mask.isNull() && mask == m_mask;
-    m_mask = mask;
-    if (same) {
-        if (m_onion)
-            rebuildLayers();
+    if (!m_active || !m_store || !m_target || m_target->frame < 0) {
+        // Nothing to show; nothing to repaint when nothing was shown (playback out of mask mode).
+        const bool shown = !m_overlay.isNull() || !m_onionLayers[0].isNull() || !m_onionLayers[1].isNull();
+        m_mask = QImage();
+        m_maskReady = true;
+        if (shown) {
+            rebuildOverlay();
+            rebuildOnions();
+        }
         return;
     }
-    rebuildLayers();
+    rebuildOnions();
+    const auto ready = m_store->readyMaskAt(m_target->sourceId, m_target->frame);
+    if (!ready) {
+        // Interpolating in the background: the last overlay stays up until it arrives (asked for
+        // after the onion skins', so it comes first).
+        m_maskReady = false;
+        m_store->requestMaskAt(m_target->sourceId, m_target->frame);
+        return;
+    }
+    adopt(*ready);
 }
 
-void MaskEditor::rebuildLayers()
+void MaskEditor::adopt(QImage mask)
+{
+    if (!mask.isNull() && m_target && mask.size() != m_target->size)
+        mask = mask.scaled(m_target->size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    // The same pixels (a stroke's own command landing): the overlay is already what the dabs left.
+    const bool same = m_maskReady && !mask.isNull() && !m_mask.isNull() && mask == m_mask;
+    m_mask = mask;
+    m_maskReady = true;
+    if (!same)
+        rebuildOverlay();
+}
+
+void MaskEditor::rebuildOverlay()
 {
     const QSize size = m_active && m_target ? m_target->size : QSize();
     if (m_mask.isNull() || size.isEmpty()) {
@@ -239,17 +271,33 @@ void MaskEditor::rebuildLayers()
             m_overlay = QImage(size, QImage::Format_ARGB32_Premultiplied);
         updateOverlay(m_overlay.rect());
     }
+    Q_EMIT maskChanged(size.isEmpty() ? QRect() : QRect(QPoint(0, 0), size));
+}
+
+void MaskEditor::rebuildOnions()
+{
+    const QSize size = m_active && m_target ? m_target->size : QSize();
     for (int side = 0; side < 2; ++side) {
         QImage& layer = m_onionLayers[static_cast<size_t>(side)];
-        layer = QImage();
-        if (!m_onion || size.isEmpty() || !m_target || m_target->frame < 0 || !m_store)
+        if (!m_onion || size.isEmpty() || !m_target || m_target->frame < 0 || !m_store) {
+            layer = QImage();
             continue;
+        }
         const int64_t frame = m_target->frame + (side == 0 ? -1 : 1);
-        if (frame < m_target->first || frame >= m_target->first + m_target->count)
+        if (frame < m_target->first || frame >= m_target->first + m_target->count) {
+            layer = QImage();
             continue;
-        QImage mask = m_store->maskAt(m_target->sourceId, frame);
-        if (mask.isNull())
+        }
+        const auto ready = m_store->readyMaskAt(m_target->sourceId, frame);
+        if (!ready) {
+            m_store->requestMaskAt(m_target->sourceId, frame); // `interpolated` brings it
             continue;
+        }
+        QImage mask = *ready;
+        if (mask.isNull()) {
+            layer = QImage();
+            continue;
+        }
         if (mask.size() != size)
             mask = mask.scaled(size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
         const auto table = colourTable(side == 0 ? onionPreviousColour() : onionNextColour());
@@ -290,9 +338,11 @@ bool MaskEditor::beginStroke(QPointF pos)
 {
     if (!canPaint() || !m_active)
         return false;
+    if (!m_maskReady) // its interpolation has not come back yet: make it now
+        adopt(m_store->maskAt(m_target->sourceId, m_target->frame));
     if (m_mask.isNull()) {
         m_mask = filledMask(m_target->size, 0);
-        rebuildLayers();
+        rebuildOverlay();
     }
     m_stroking = true;
     m_strokeBase = m_mask; // shared: the first dab detaches m_mask from it

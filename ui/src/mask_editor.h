@@ -10,7 +10,8 @@
 // Painting stays fluid on large frames: a dab changes a few pixels of a Grayscale8 mask in place,
 // the overlay is updated only over those pixels (a 256-entry colour table, no conversion of the
 // frame), and the canvas repaints only their rectangle. Whole-frame work (interpolation, building
-// the overlays) happens when the frame or the keys change, never per mouse move.
+// the overlays) happens when the frame or the keys change, never per mouse move, and the
+// interpolation of an in-between frame runs in the background (MaskStore::requestMaskAt).
 
 #include "mask_dab.h"
 #include "mask_store.h"
@@ -54,7 +55,7 @@ public:
     enum class Tool { Brush, Eraser };
     static constexpr double kMinBrush = 1;
     static constexpr double kMaxBrush = 1000;
-    static constexpr double kOnionOpacity = 0.35; // of the onion layers, relative to the overlay's
+    static constexpr double kOnionOpacity = 0.6; // of the onion layers, relative to the overlay's
 
     explicit MaskEditor(QUndoStack* undoStack, QObject* parent = nullptr);
     ~MaskEditor() override;
@@ -88,7 +89,9 @@ public:
     MaskBrush brush() const;
 
     // The target frame's mask as shown (Grayscale8 at the source's size); null when there is none.
+    // While its in-between mask is interpolated in the background (not ready) it is the last one.
     QImage mask() const { return m_mask; }
+    bool isMaskReady() const { return m_maskReady; }
     bool isKey() const;
     // The keyframes within the target's range, and the one before / after the target frame there.
     std::vector<int64_t> keysInRange() const;
@@ -139,7 +142,10 @@ Q_SIGNALS:
 
 private:
     void refresh();
-    void rebuildLayers();
+    // Shows `mask` as the target frame's.
+    void adopt(QImage mask);
+    void rebuildOverlay();
+    void rebuildOnions();
     void updateOverlay(const QRect& rect);
     void pushFrameEdit(const QImage& mask, const QString& text);
     // Runs `work` on the thread pool (promise progress: frames done of `total`), then `finish`.
@@ -163,6 +169,7 @@ private:
     bool m_onion = false;
 
     QImage m_mask;
+    bool m_maskReady = true;
     QImage m_overlay;
     std::array<QImage, 2> m_onionLayers;
     std::array<QRgb, 256> m_table {};

@@ -88,6 +88,7 @@ MaskToolsBar::MaskToolsBar(MaskEditor* editor, QWidget* parent)
     m_size->setFocusPolicy(Qt::ClickFocus);
     connect(m_size, &QSpinBox::valueChanged, this, [this](int value) { m_editor->setBrushSize(value); });
     tools->addWidget(m_size);
+    tools->addWidget(new QLabel(tr(" Hardness "), this));
     m_hardness = percentSlider(
         QStringLiteral("hardnessSlider"), tr("Hardness: how sharp the brush's edge is"), this);
     connect(m_hardness, &QSlider::valueChanged, this,
@@ -102,6 +103,7 @@ MaskToolsBar::MaskToolsBar(MaskEditor* editor, QWidget* parent)
     m_colour->setFocusPolicy(Qt::NoFocus);
     connect(m_colour, &QToolButton::clicked, this, &MaskToolsBar::chooseColour);
     tools->addWidget(m_colour);
+    tools->addWidget(new QLabel(tr(" Opacity "), this));
     m_opacity = percentSlider(QStringLiteral("overlayOpacitySlider"), tr("Overlay opacity"), this);
     connect(m_opacity, &QSlider::valueChanged, this,
         [this](int value) { m_editor->setOverlayOpacity(value / 100.0); });
