@@ -35,8 +35,15 @@ JobRowText jobRowText(const QModelIndex& index)
     if (state == JobState::Running) {
         const int total = index.data(JobQueue::TotalRole).toInt();
         const int step = index.data(JobQueue::StepRole).toInt();
-        text.progress
-            = total > 0 ? JobDelegate::tr("step %1/%2").arg(step).arg(total) : JobDelegate::tr("starting…");
+        // Exports count frames written; diffusion jobs count denoising steps.
+        const bool frames
+            = core::isExport(static_cast<core::JobKind>(index.data(JobQueue::KindRole).toInt()));
+        if (total <= 0)
+            text.progress = JobDelegate::tr("starting…");
+        else if (frames)
+            text.progress = JobDelegate::tr("frame %1/%2").arg(step).arg(total);
+        else
+            text.progress = JobDelegate::tr("step %1/%2").arg(step).arg(total);
         const double eta = index.data(JobQueue::EtaRole).toDouble();
         if (eta >= 0 && step < total)
             text.eta = aboutLeft(eta);

@@ -41,6 +41,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRandomGenerator>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTimer>
 #include <QUndoStack>
@@ -89,14 +90,25 @@ MainWindow::MainWindow(QWidget* parent)
     auto* timeline
         = addPanel(QStringLiteral("timelineDock"), tr("Timeline"), m_timeline, Qt::BottomDockWidgetArea);
     splitDockWidget(bin, timeline, Qt::Horizontal);
-    resize(1280, 820);
+    // Most of the screen (an editor wants room for the timeline), never less than 1280x820 where
+    // the screen has it.
+    QSize size(1280, 820);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QSize available = screen->availableGeometry().size();
+        size = size.expandedTo(QSize(available.width() * 9 / 10, available.height() * 9 / 10))
+                   .boundedTo(QSize(1760, 1040))
+                   .boundedTo(available);
+    }
+    resize(size);
     m_defaultSizes = [this, prompt, settings, preview, queue, bin, timeline] {
-        const int side = width() >= 1500 ? 360 : 320;
+        const int side = width() >= 1500 ? 330 : 300;
+        // Two columns of bin cards.
+        const int binWidth = 350;
         resizeDocks({ prompt, preview }, { side, side }, Qt::Horizontal);
         resizeDocks({ prompt, settings }, { 250, height() - 250 }, Qt::Vertical);
-        resizeDocks({ preview, queue }, { 300, 170 }, Qt::Vertical);
-        resizeDocks({ bin, timeline }, { side - 40, width() - 2 * side + 40 }, Qt::Horizontal);
-        resizeDocks({ timeline }, { height() >= 900 ? 330 : 290 }, Qt::Vertical);
+        resizeDocks({ preview, queue }, { height() >= 900 ? 360 : 300, 170 }, Qt::Vertical);
+        resizeDocks({ bin, timeline }, { binWidth, width() - side - binWidth }, Qt::Horizontal);
+        resizeDocks({ timeline }, { height() >= 900 ? 340 : 290 }, Qt::Vertical);
     };
 
     createMenus();

@@ -97,6 +97,9 @@ PreviewPanel::PreviewPanel(QWidget* parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("previewStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long prompt wraps instead of widening the dock (and squeezing the viewer beside it).
+    m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto* controls = new QHBoxLayout;
     controls->setContentsMargins(0, 0, 0, 0);
