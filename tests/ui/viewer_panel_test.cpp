@@ -199,6 +199,15 @@ TEST_F(ViewerTest, SourceModeShowsABinItemOnItsOwnTransport)
     EXPECT_FALSE(sourceButton->isEnabled());
 }
 
+TEST_F(ViewerTest, AnEmptyCutSaysHowToFillItAndAGapSaysNothing)
+{
+    EXPECT_TRUE(canvas->placeholderText().contains(QStringLiteral("Ctrl+I")))
+        << canvas->placeholderText().toStdString();
+    setClips({ mediaClip(street.id, 10, 20, 0, 48) });
+    EXPECT_TRUE(canvas->placeholderText().isEmpty()) << "the cut has clips: the playhead is in a gap";
+    EXPECT_TRUE(panel->currentPicture().isNull());
+}
+
 TEST_F(ViewerTest, AClosedProjectLeavesTheViewerBlack)
 {
     setClips({ mediaClip(street.id, 0, 48, 0, 48) });

@@ -91,6 +91,8 @@ PromptPanel::PromptPanel(QWidget* parent)
     m_historyList = new QListWidget(this);
     m_historyList->setObjectName(QStringLiteral("promptHistory"));
     m_historyList->setTextElideMode(Qt::ElideRight);
+    // Long prompts are elided (the tooltip and a click give them whole), never scrolled sideways.
+    m_historyList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_historyList->setUniformItemSizes(true);
     m_historyList->setMinimumHeight(80);
     connect(m_historyList, &QListWidget::itemClicked, this, &PromptPanel::restoreFromHistory);

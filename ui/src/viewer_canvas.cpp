@@ -100,12 +100,19 @@ void ViewerCanvas::paintEvent(QPaintEvent* event)
     if (!m_picture.isNull() && !rect.isEmpty()) {
         const qreal ratio = devicePixelRatioF();
         if (m_scaledDirty || m_scaled.size() != rect.size() * ratio) {
-            m_scaled = QPixmap::fromImage(
-                m_picture.scaled(rect.size() * ratio, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+            // A small generated take enlarged three times or more keeps its hard pixels (as the bin
+            // and the preview show it); footage is scaled smoothly.
+            const bool pixelated = m_picture.width() * 3 <= rect.width() * ratio;
+            m_scaled = QPixmap::fromImage(m_picture.scaled(rect.size() * ratio, Qt::IgnoreAspectRatio,
+                pixelated ? Qt::FastTransformation : Qt::SmoothTransformation));
             m_scaled.setDevicePixelRatio(ratio);
             m_scaledDirty = false;
         }
         painter.drawPixmap(rect.topLeft(), m_scaled);
+    } else if (!m_placeholder.isEmpty()) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        const QRect box = this->rect().adjusted(width() / 6, 0, -width() / 6, 0);
+        painter.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
     }
     if (maskActive())
         paintMask(painter);
@@ -113,6 +120,14 @@ void ViewerCanvas::paintEvent(QPaintEvent* event)
         m_unpainted = false;
         Q_EMIT pictureShown(m_sourceId, m_frame);
     }
+}
+
+void ViewerCanvas::setPlaceholderText(const QString& text)
+{
+    if (text == m_placeholder)
+        return;
+    m_placeholder = text;
+    update();
 }
 
 void ViewerCanvas::resizeEvent(QResizeEvent* event)

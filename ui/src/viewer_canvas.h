@@ -29,6 +29,10 @@ public:
     QString pictureSource() const { return m_sourceId; }
     int64_t pictureFrame() const { return m_frame; }
 
+    // Drawn in the middle while there is no picture (e.g. how to put something on the timeline).
+    void setPlaceholderText(const QString& text);
+    QString placeholderText() const { return m_placeholder; }
+
     // The frame's size in source pixels; invalid: the picture's own size.
     void setFrameSize(QSize size);
     QSize frameSize() const;
@@ -71,6 +75,7 @@ private:
     QSize m_frameSize;
     QPixmap m_scaled; // m_picture at frameRect()'s size; rebuilt lazily
     bool m_scaledDirty = true;
+    QString m_placeholder;
     bool m_unpainted = false; // a new picture not yet reported by pictureShown
     QPointer<MaskEditor> m_editor;
     QPointF m_mouse { -1, -1 }; // the brush outline's centre; x < 0: the mouse is not over the widget

@@ -220,6 +220,13 @@ void ViewerPanel::refresh(bool force)
 void ViewerPanel::refreshPicture(bool force)
 {
     const auto target = pictureTarget();
+    // A new user's first look: what this black area is for and how to fill it.
+    const bool emptyCut = m_mode == Mode::Timeline && (!m_project || m_project->timeline().isEmpty());
+    m_canvas->setPlaceholderText(emptyCut
+            ? tr(
+                "The cut at the playhead shows here.\n\nImport footage (Ctrl+I, or drop files on the window) "
+                "and drag it from the bin onto the timeline — or type a prompt and press Ctrl+Enter.")
+            : QString());
     if (!target) {
         m_pending.reset();
         m_canvas->setPicture({});
