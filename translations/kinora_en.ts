@@ -31,6 +31,151 @@
     </message>
 </context>
 <context>
+    <name>kinora::ui::BinCardDelegate</name>
+    <message>
+        <source>No frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · seed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::ClipActions</name>
+    <message>
+        <source>Move the playhead over a clip: its picture there starts the new clip.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a clip on the timeline first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Place “%1” on the timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::ClipJobDialog</name>
+    <message>
+        <source>Inpaint Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Interpolate Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image to Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clip:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %n frame(s) at %2 fps</source>
+        <translation>
+            <numerusform>%1 — %n frame at %2 fps</numerusform>
+            <numerusform>%1 — %n frames at %2 fps</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto (optical flow on footage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optical flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diffusion (the model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By a &amp;factor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To a frame &amp;rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What to paint in (diffusion only; optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happens next (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result becomes a new take on the track above the clip.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Makes %n frame(s) at %1 fps.</source>
+        <translation>
+            <numerusform>Makes %n frame at %1 fps.</numerusform>
+            <numerusform>Makes %n frames at %1 fps.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Makes the clip %n frame(s) long: its frames, then new ones from the model.</source>
+        <translation>
+            <numerusform>Makes the clip %n frame long: its frames, then new ones from the model.</numerusform>
+            <numerusform>Makes the clip %n frames long: its frames, then new ones from the model.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Repaints the masked area of all %n frame(s); pixels outside the mask stay as they are.</source>
+        <translation>
+            <numerusform>Repaints the masked area of all %n frame; pixels outside the mask stay as they are.</numerusform>
+            <numerusform>Repaints the masked area of all %n frames; pixels outside the mask stay as they are.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Makes a clip that starts from the frame under the playhead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto uses optical flow on footage and says so when the job is done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>kinora::ui::ExportDialog</name>
     <message>
         <source>H.264 MP4 (.mp4)</source>
@@ -145,10 +290,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export take</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Choose where to save the export.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -173,10 +314,95 @@
     </message>
     <message>
         <source>Replace?</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n frame, %1x%2, %3 fps, %4</source>
+        <translation>
+            <numerusform>%n frame, %1x%2, %3 fps, %4</numerusform>
+            <numerusform>%n frames, %1x%2, %3 fps, %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace?</numerusform>
+            <numerusform>%n frames, %1x%2, %3 fps, %4</source>
+        <translation>
+            <numerusform>%n frame, %1x%2, %3 fps, %4</numerusform>
+            <numerusform>%n frames, %1x%2, %3 fps, %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace?</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 already exists. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mix in the timeline&apos;s sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame rate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole timeline (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In to out (%1 – %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cut&apos;s (%1x%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1x%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The take&apos;s (%1 fps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The timeline&apos;s (%1 fps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No clip in this range has sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is nothing to export: put clips on the timeline or make a take first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The in and out points hold no frame of the timeline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, with sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, no sound</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -196,6 +422,10 @@
     </message>
     <message>
         <source>starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>frame %1/%2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -218,10 +448,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Takes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1[*] — Kinora</source>
         <translation type="unfinished"></translation>
     </message>
@@ -231,10 +457,6 @@
     </message>
     <message>
         <source>Type a prompt and press Ctrl+Enter to make a clip.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -262,19 +484,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Export Take…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export the take selected in the takes bin</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select a take in the takes bin to export it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -354,11 +564,24 @@
     </message>
     <message>
         <source>Cannot make the take again: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Queued %n take</source>
+        <translation>
+            <numerusform>Queued %n take</numerusform>
+            <numerusform>Queued %n takes</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Exported %1</source>
-        <translation type="unfinished"></translation>
+        <source>Cannot make the take again: %1</numerusform>
+            <numerusform>Queued %n takes</source>
+        <translation>
+            <numerusform>Queued %n take</numerusform>
+            <numerusform>Queued %n takes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot make the take again: %1</numerusform>
+        </translation>
     </message>
     <message>
         <source>Take “%1” done in %2 s</source>
@@ -381,7 +604,24 @@
     </message>
     <message>
         <source>A waiting job could not be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%n job was still waiting when this project was closed. Queue them again?</source>
+        <translation>
+            <numerusform>%n job was still waiting when this project was closed. Queue them again?</numerusform>
+            <numerusform>%n jobs was still waiting when this project was closed. Queue them again?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A waiting job could not be read: %1</numerusform>
+            <numerusform>%n jobs were still waiting when this project was closed. Queue them again?</source>
+        <translation>
+            <numerusform>%n job was still waiting when this project was closed. Queue them again?</numerusform>
+            <numerusform>%n jobs were still waiting when this project was closed. Queue them again?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A waiting job could not be read: %1</numerusform>
+        </translation>
     </message>
     <message>
         <source>Stop the running job?</source>
@@ -389,6 +629,466 @@
     </message>
     <message>
         <source>A job is running. Stop it and close Kinora?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready. Type a prompt and press Ctrl+Enter, or drop footage on the window to edit it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported “%1”. Drag it from the bin onto the timeline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot import %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1 (Show in Folder from the queue&apos;s menu)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (method: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The timeline cannot be exported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: put clips on the timeline, or select a take in the bin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the timeline → %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import footage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a folder of numbered images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” has no frames to place yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play / Pause	Space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play Backwards (faster each time)	J</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop	K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play Forwards (faster each time)	L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark In	I</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark Out	O</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear In and Out	Alt+X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import Footage…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video files and images; you can also drop them on the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import Image &amp;Sequence Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the timeline, its in-to-out range, or the selected take</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Selected &amp;Take…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a take in the bin to export it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Inpaint Masked Area…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+I</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repaint what the selected clip&apos;s mask covers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raise the &amp;Frame Rate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+F</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make in-between frames for the selected clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xtend Clip…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue the selected clip with the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image to &amp;Video from the Playhead…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+G</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a clip that starts from the picture under the playhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paint &amp;Mask	M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paint what to regenerate on the selected clip, in the viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add Bin Item to the Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a clip or a take in the bin first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::MaskEditor</name>
+    <message>
+        <source>Erase mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paint mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete mask keyframe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask “%1” cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask “%1” holds no frames.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask is %1 and the frames are %2: it was resized (nearest).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask has %1 frames and the clip %2: the first %2 were used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask has %1 frames and the clip %2: the rest keep their masks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the playhead onto the selected clip to import one image as its mask there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the mask “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n mask frame(s).</source>
+        <translation>
+            <numerusform>Imported %n mask frame.</numerusform>
+            <numerusform>Imported %n mask frames.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exporting %n mask(s)…</source>
+        <translation>
+            <numerusform>Exporting %n mask…</numerusform>
+            <numerusform>Exporting %n masks…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export cancelled: no masks were left behind.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n mask(s) to %1.</source>
+        <translation>
+            <numerusform>Exported %n mask to %1.</numerusform>
+            <numerusform>Exported %n masks to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::MaskKeyRow</name>
+    <message>
+        <source>Mask keyframes of the selected clip (click to go to a frame)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::MaskToolsBar</name>
+    <message>
+        <source>Brush (B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eraser (E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Brush size in the footage&apos;s pixels ([ and ])</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Hardness </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hardness: how sharp the brush&apos;s edge is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overlay colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Opacity </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overlay opacity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Onion skin: the previous frame&apos;s mask in orange, the next one&apos;s in blue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invert the mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear the mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mask the whole frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous mask keyframe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next mask keyframe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this mask keyframe (the frame goes back to the in-between mask)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the clip&apos;s masks as PNG images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame %1 · keyframe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame %1 · painting here makes it a keyframe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mask Video or Image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder of Numbered Mask Images…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a Mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Masks (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.mp4 *.mov *.mkv *.avi *.webm);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a Folder of Mask Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Masks to a Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::MediaCommands</name>
+    <message>
+        <source>Import “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::MediaImporter</name>
+    <message>
+        <source>“%1” was not imported: the project was closed first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Media (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mxf *.mpg *.mpeg *.ts *.y4m *.gif *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.exr);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” cannot be imported: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” cannot be imported: it holds no video frames.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is an empty folder: there is nothing in it to import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” holds no numbered images (such as frame0000.png) to import as an image sequence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The images in “%1” have a % in their names, which an image sequence cannot: rename them without it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The image sequence in “%1” starts at %2, not 0: Kinora reads sequences numbered from 0, so rename its first image to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” cannot be imported: it does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” cannot be imported: it cannot be read (permissions).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” cannot be imported: it is empty (0 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -479,7 +1179,24 @@
     </message>
     <message>
         <source>Cannot play “%1”: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>%1 · %n frame at %2 fps</source>
+        <translation>
+            <numerusform>%1 · %n frame at %2 fps</numerusform>
+            <numerusform>%1 · %n frames at %2 fps</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot play “%1”: %2</numerusform>
+            <numerusform>%1 · %n frames at %2 fps</source>
+        <translation>
+            <numerusform>%1 · %n frame at %2 fps</numerusform>
+            <numerusform>%1 · %n frames at %2 fps</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot play “%1”: %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cannot play “%1”: no frames at %2</source>
@@ -565,7 +1282,24 @@
     </message>
     <message>
         <source>Recover</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Kinora did not close properly. It kept %1 with %n take, autosaved %2.</source>
+        <translation>
+            <numerusform>Kinora did not close properly. It kept %1 with %n take, autosaved %2.</numerusform>
+            <numerusform>Kinora did not close properly. It kept %1 with %n takes, autosaved %2.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recover</numerusform>
+            <numerusform>Kinora did not close properly. It kept %1 with %n takes, autosaved %2.</source>
+        <translation>
+            <numerusform>Kinora did not close properly. It kept %1 with %n take, autosaved %2.</numerusform>
+            <numerusform>Kinora did not close properly. It kept %1 with %n takes, autosaved %2.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recover</numerusform>
+        </translation>
     </message>
     <message>
         <source>Discard</source>
@@ -580,7 +1314,24 @@
     </message>
     <message>
         <source>Cannot recover the project</source>
-        <translation type="unfinished"></translation>
+        <translation>
+            <numerusform>Recovered %n take</source>
+        <translation>
+            <numerusform>Recovered %n take</numerusform>
+            <numerusform>Recovered %n takes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot recover the project</numerusform>
+            <numerusform>Recovered %n takes</source>
+        <translation>
+            <numerusform>Recovered %n take</numerusform>
+            <numerusform>Recovered %n takes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot recover the project</numerusform>
+        </translation>
     </message>
     <message>
         <source>Autosave failed: %1</source>
@@ -945,17 +1696,6 @@
     </message>
 </context>
 <context>
-    <name>kinora::ui::TakeCardDelegate</name>
-    <message>
-        <source>No frames</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> · seed %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>kinora::ui::TakeCommands</name>
     <message>
         <source>Delete take “%1”</source>
@@ -1004,6 +1744,34 @@
         <source>Made</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Still</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2 fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at %2 fps (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kinora::ui::TakesPanel</name>
@@ -1013,10 +1781,6 @@
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Takes you make appear here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1045,6 +1809,197 @@
     </message>
     <message>
         <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop footage here or press Ctrl+I to import; takes you make appear here too</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add to timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove from project</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::TimelineCommands</name>
+    <message>
+        <source>Move clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trim clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add “%1” to the timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::TimelinePainter</name>
+    <message>
+        <source>Drag takes or media here from the bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::TimelinePanel</name>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom (Ctrl+wheel over the timeline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit the whole timeline in view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snap to clip edges, the playhead and in/out points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split the clip at the playhead (S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the selected clip (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playhead / duration (hours:minutes:seconds:frames)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::TimelineView</name>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drag clips to move them, their edges to trim; S splits at the playhead, I and O mark in and out, Ctrl+wheel zooms</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::ViewerCanvas</name>
+    <message>
+        <source>Viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::ViewerPanel</name>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View the cut at the playhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View the bin item opened last by itself (Escape: back to the timeline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cut at the playhead shows here.
+
+Import footage (Ctrl+I, or drop files on the window) and drag it from the bin onto the timeline — or type a prompt and press Ctrl+Enter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paint masks on the selected clip (M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a clip on the timeline to paint its masks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected clip&apos;s source is no longer in the project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the playhead onto the selected clip to paint its mask.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The size of “%1” is not known yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kinora::ui::ViewerTransportBar</name>
+    <message>
+        <source>Go to the start (Home)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous frame (Left; Shift: one second)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next frame (Right; Shift: one second)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to the end (End)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the in point here (I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the out point here (O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playhead / duration (hours:minutes:seconds:frames)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause (Space)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
