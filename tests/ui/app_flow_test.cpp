@@ -3,6 +3,7 @@
 // take again, save and reopen, open a damaged file, recover after a crash, export a take.
 
 #include "gui_test_support.h"
+#include "window_fixture.h"
 
 #include "../app/process.h"
 
@@ -39,24 +40,13 @@ using kinora::ui::MainWindow;
 
 namespace {
 
-class AppFlow : public ::testing::Test {
+class AppFlow : public kinora::test::WindowFixture {
 protected:
     void SetUp() override
     {
         kinora::test::useTemporaryDataDir();
         kinora::test::setTinyPackAsModel();
-        m_window = std::make_unique<MainWindow>();
-        m_window->setInteractive(false);
-        m_window->show();
-        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
-    }
-    void TearDown() override
-    {
-        if (m_window) {
-            m_window->jobQueue()->cancelAll();
-            m_window->close();
-            m_window.reset();
-        }
+        openWindow();
     }
 
     template <typename T> T* child(const char* name) const
@@ -76,20 +66,11 @@ protected:
         QTest::keyClicks(edit, text);
     }
 
-    bool waitIdle(int timeoutMs = 120000)
-    {
-        auto* queue = m_window->jobQueue();
-        return kinora::test::waitFor(
-            [queue] { return !queue->isBusy() && queue->queuedTickets().empty(); }, timeoutMs);
-    }
-
     QImage takeFrame(const kinora::core::TakeRecord& take, int index) const
     {
         return QImage(
             kinora::core::sequenceFramePath(m_window->project()->absoluteFramesPattern(take), index));
     }
-
-    std::unique_ptr<MainWindow> m_window;
 };
 
 TEST_F(AppFlow, PromptAndCtrlEnterMakeATakeWithLivePreviews)

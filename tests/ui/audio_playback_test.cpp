@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -141,7 +142,9 @@ TEST_F(AudioPlaybackTest, MovingThePlayheadWhilePlayingSetsThePosition)
         EXPECT_EQ(voice.expectedMs, std::llround(double(frame * 30 / 24) / 30 * 1000)) << "frame " << frame;
         seeks.insert(voice.positionSetMs);
     }
-    EXPECT_LE(seeks.size(), 2u);
+    // A loaded machine may need another correction or two; a seek every frame would be one per
+    // playhead change.
+    EXPECT_LE(seeks.size(), std::max<size_t>(2, seen.size() / 4)) << seen.size() << " playhead changes";
     EXPECT_TRUE(seeks.count(2000));
 }
 

@@ -1,5 +1,7 @@
 #include "kinora/ui/preview_panel.h"
 
+#include "tool_button.h"
+
 #include "frame_view.h"
 #include "kinora/core/image_sequence.h"
 
@@ -27,17 +29,6 @@ const QString kSmooth = QStringLiteral("smooth");
 const QString kPixelated = QStringLiteral("pixelated");
 constexpr double kDefaultFps = 8.0;
 
-QToolButton* toolButton(const QString& name, const QString& icon, const QString& tip, QWidget* parent)
-{
-    auto* button = new QToolButton(parent);
-    button->setObjectName(name);
-    button->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(icon)));
-    button->setToolTip(tip);
-    button->setAutoRaise(true);
-    button->setFocusPolicy(Qt::TabFocus);
-    return button;
-}
-
 QString secondsText(double seconds)
 {
     if (seconds < 90)
@@ -59,12 +50,13 @@ PreviewPanel::PreviewPanel(QWidget* parent)
     connect(m_view, &FrameView::playPauseRequested, this, &PreviewPanel::togglePlay);
     connect(m_view, &FrameView::stepRequested, this, &PreviewPanel::stepFrame);
 
-    m_playButton = toolButton(QStringLiteral("playButton"), QStringLiteral("play"), tr("Play (Space)"), this);
+    m_playButton
+        = makeToolButton(QStringLiteral("playButton"), QStringLiteral("play"), tr("Play (Space)"), this);
     connect(m_playButton, &QToolButton::clicked, this, &PreviewPanel::togglePlay);
-    m_backButton = toolButton(
+    m_backButton = makeToolButton(
         QStringLiteral("stepBackButton"), QStringLiteral("step-back"), tr("Previous frame (Left)"), this);
     connect(m_backButton, &QToolButton::clicked, this, [this] { stepFrame(-1); });
-    m_forwardButton = toolButton(
+    m_forwardButton = makeToolButton(
         QStringLiteral("stepForwardButton"), QStringLiteral("step-forward"), tr("Next frame (Right)"), this);
     connect(m_forwardButton, &QToolButton::clicked, this, [this] { stepFrame(1); });
 

@@ -1,5 +1,7 @@
 #include "kinora/ui/settings_panel.h"
 
+#include "tool_button.h"
+
 #include "kinora/core/engine_info.h"
 
 #include <QAbstractSpinBox>
@@ -50,16 +52,6 @@ void selectData(QComboBox* combo, const QVariant& data)
 {
     if (const int index = combo->findData(data); index >= 0)
         combo->setCurrentIndex(index);
-}
-
-QToolButton* toolButton(const QString& name, const QString& icon, const QString& tip, QWidget* parent)
-{
-    auto* button = new QToolButton(parent);
-    button->setObjectName(name);
-    button->setIcon(QIcon(icon));
-    button->setToolTip(tip);
-    button->setAutoRaise(true);
-    return button;
 }
 
 QFormLayout* addGroup(QVBoxLayout* column, const QString& title)
@@ -147,7 +139,7 @@ void SettingsPanel::buildModelGroup(QFormLayout* form)
     m_modelCombo->setMinimumContentsLength(10);
     connect(m_modelCombo, &QComboBox::currentIndexChanged, this, &SettingsPanel::onModelChanged);
 
-    m_addModelButton = toolButton(QStringLiteral("addModelButton"), QStringLiteral(":/icons/folder.svg"),
+    m_addModelButton = makeToolButton(QStringLiteral("addModelButton"), QStringLiteral(":/icons/folder.svg"),
         tr("Add a model pack folder…"), this);
     connect(m_addModelButton, &QToolButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a model pack folder"));
@@ -157,7 +149,7 @@ void SettingsPanel::buildModelGroup(QFormLayout* form)
             QMessageBox::warning(this, tr("Not a model pack"),
                 tr("%1 is not a Kinora model pack:\n\n%2").arg(QDir::toNativeSeparators(dir), error));
     });
-    m_modelCardButton = toolButton(
+    m_modelCardButton = makeToolButton(
         QStringLiteral("modelCardButton"), QStringLiteral(":/icons/info.svg"), tr("About this model…"), this);
     connect(m_modelCardButton, &QToolButton::clicked, this, &SettingsPanel::showModelCard);
 
@@ -277,7 +269,7 @@ void SettingsPanel::buildSeedGroup(QFormLayout* form)
     m_seedEdit->setToolTip(tr("The same prompt, settings and seed make the same take"));
     connect(m_seedEdit, &QLineEdit::textChanged, this, &SettingsPanel::changed);
 
-    m_seedLockButton = toolButton(QStringLiteral("seedLockButton"), QStringLiteral(":/icons/unlock.svg"),
+    m_seedLockButton = makeToolButton(QStringLiteral("seedLockButton"), QStringLiteral(":/icons/unlock.svg"),
         tr("Lock the seed: queued takes keep it instead of drawing a new one"), this);
     m_seedLockButton->setCheckable(true);
     connect(m_seedLockButton, &QToolButton::toggled, this, [this](bool locked) {
@@ -285,8 +277,8 @@ void SettingsPanel::buildSeedGroup(QFormLayout* form)
             QIcon(locked ? QStringLiteral(":/icons/lock.svg") : QStringLiteral(":/icons/unlock.svg")));
         changed();
     });
-    m_randomSeedButton = toolButton(QStringLiteral("randomSeedButton"), QStringLiteral(":/icons/dice.svg"),
-        tr("A new random seed"), this);
+    m_randomSeedButton = makeToolButton(QStringLiteral("randomSeedButton"),
+        QStringLiteral(":/icons/dice.svg"), tr("A new random seed"), this);
     connect(m_randomSeedButton, &QToolButton::clicked, this, &SettingsPanel::randomizeSeed);
 
     auto* row = new QHBoxLayout;

@@ -1,5 +1,7 @@
 #include "kinora/ui/timeline_panel.h"
 
+#include "tool_button.h"
+
 #include "timeline_ruler.h"
 #include "timeline_view.h"
 
@@ -26,15 +28,10 @@ const QString kSnappingKey = QStringLiteral("timeline/snapping");
 constexpr int kSliderSteps = 1000;
 constexpr double kButtonZoomStep = 1.5;
 
+// Buttons beside the view never take its keys.
 QToolButton* toolButton(const QString& name, const QString& icon, const QString& tip, QWidget* parent)
 {
-    auto* button = new QToolButton(parent);
-    button->setObjectName(name);
-    button->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(icon)));
-    button->setToolTip(tip);
-    button->setAutoRaise(true);
-    button->setFocusPolicy(Qt::NoFocus); // keys stay with the view
-    return button;
+    return makeToolButton(name, icon, tip, parent, Qt::NoFocus);
 }
 
 // The zoom slider is logarithmic: each step multiplies the zoom by the same factor.

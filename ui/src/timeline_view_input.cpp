@@ -233,14 +233,7 @@ core::TimelineClip TimelineView::dropClip(const core::SourceDetails& source, QPo
 
 void TimelineView::dragEnterEvent(QDragEnterEvent* event)
 {
-    const auto source = draggedSource(event->mimeData());
-    if (!source) {
-        event->ignore();
-        return;
-    }
-    m_drop = layout().clipRect(dropClip(*source, event->position()));
-    event->acceptProposedAction();
-    update();
+    dragMoveEvent(event); // the same answer and indicator where the drag comes in
 }
 
 void TimelineView::dragMoveEvent(QDragMoveEvent* event)

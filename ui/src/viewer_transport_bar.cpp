@@ -1,5 +1,7 @@
 #include "viewer_transport_bar.h"
 
+#include "tool_button.h"
+
 #include "timeline_ruler.h"
 
 #include "kinora/ui/transport.h"
@@ -14,15 +16,10 @@ namespace kinora::ui {
 
 namespace {
 
+// Buttons beside the view never take its keys.
 QToolButton* toolButton(const QString& name, const QString& icon, const QString& tip, QWidget* parent)
 {
-    auto* button = new QToolButton(parent);
-    button->setObjectName(name);
-    button->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(icon)));
-    button->setToolTip(tip);
-    button->setAutoRaise(true);
-    button->setFocusPolicy(Qt::NoFocus); // keys stay with the picture
-    return button;
+    return makeToolButton(name, icon, tip, parent, Qt::NoFocus);
 }
 
 } // namespace
