@@ -314,24 +314,7 @@
     </message>
     <message>
         <source>Replace?</source>
-        <translation>
-            <numerusform>%n frame, %1x%2, %3 fps, %4</source>
-        <translation>
-            <numerusform>%n frame, %1x%2, %3 fps, %4</numerusform>
-            <numerusform>%n frames, %1x%2, %3 fps, %4</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Replace?</numerusform>
-            <numerusform>%n frames, %1x%2, %3 fps, %4</source>
-        <translation>
-            <numerusform>%n frame, %1x%2, %3 fps, %4</numerusform>
-            <numerusform>%n frames, %1x%2, %3 fps, %4</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Replace?</numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 already exists. Replace it?</source>
@@ -564,24 +547,7 @@
     </message>
     <message>
         <source>Cannot make the take again: %1</source>
-        <translation>
-            <numerusform>Queued %n take</source>
-        <translation>
-            <numerusform>Queued %n take</numerusform>
-            <numerusform>Queued %n takes</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cannot make the take again: %1</numerusform>
-            <numerusform>Queued %n takes</source>
-        <translation>
-            <numerusform>Queued %n take</numerusform>
-            <numerusform>Queued %n takes</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cannot make the take again: %1</numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Take “%1” done in %2 s</source>
@@ -604,24 +570,7 @@
     </message>
     <message>
         <source>A waiting job could not be read: %1</source>
-        <translation>
-            <numerusform>%n job was still waiting when this project was closed. Queue them again?</source>
-        <translation>
-            <numerusform>%n job was still waiting when this project was closed. Queue them again?</numerusform>
-            <numerusform>%n jobs was still waiting when this project was closed. Queue them again?</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>A waiting job could not be read: %1</numerusform>
-            <numerusform>%n jobs were still waiting when this project was closed. Queue them again?</source>
-        <translation>
-            <numerusform>%n job was still waiting when this project was closed. Queue them again?</numerusform>
-            <numerusform>%n jobs were still waiting when this project was closed. Queue them again?</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>A waiting job could not be read: %1</numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Stop the running job?</source>
@@ -1179,24 +1128,7 @@
     </message>
     <message>
         <source>Cannot play “%1”: %2</source>
-        <translation>
-            <numerusform>%1 · %n frame at %2 fps</source>
-        <translation>
-            <numerusform>%1 · %n frame at %2 fps</numerusform>
-            <numerusform>%1 · %n frames at %2 fps</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cannot play “%1”: %2</numerusform>
-            <numerusform>%1 · %n frames at %2 fps</source>
-        <translation>
-            <numerusform>%1 · %n frame at %2 fps</numerusform>
-            <numerusform>%1 · %n frames at %2 fps</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cannot play “%1”: %2</numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cannot play “%1”: no frames at %2</source>
@@ -1282,24 +1214,7 @@
     </message>
     <message>
         <source>Recover</source>
-        <translation>
-            <numerusform>Kinora did not close properly. It kept %1 with %n take, autosaved %2.</source>
-        <translation>
-            <numerusform>Kinora did not close properly. It kept %1 with %n take, autosaved %2.</numerusform>
-            <numerusform>Kinora did not close properly. It kept %1 with %n takes, autosaved %2.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Recover</numerusform>
-            <numerusform>Kinora did not close properly. It kept %1 with %n takes, autosaved %2.</source>
-        <translation>
-            <numerusform>Kinora did not close properly. It kept %1 with %n take, autosaved %2.</numerusform>
-            <numerusform>Kinora did not close properly. It kept %1 with %n takes, autosaved %2.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Recover</numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Discard</source>
@@ -1314,24 +1229,7 @@
     </message>
     <message>
         <source>Cannot recover the project</source>
-        <translation>
-            <numerusform>Recovered %n take</source>
-        <translation>
-            <numerusform>Recovered %n take</numerusform>
-            <numerusform>Recovered %n takes</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cannot recover the project</numerusform>
-            <numerusform>Recovered %n takes</source>
-        <translation>
-            <numerusform>Recovered %n take</numerusform>
-            <numerusform>Recovered %n takes</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cannot recover the project</numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Autosave failed: %1</source>
