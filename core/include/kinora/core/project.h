@@ -15,6 +15,7 @@
 #include "kinora/core/mask_keyframes.h"
 #include "kinora/core/timeline.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -158,16 +159,25 @@ public:
     void setTimeline(const Timeline& timeline);
 
     // Masks, per source (a take's or a media item's id) and source frame, so they follow the
-    // frames through trims and splits. Keyframes are written at once as PNGs (Grayscale8) to
-    // mediaDir/masks/<source>/<frame>.png, beside the takes' frames, so a crash loses no stroke;
-    // the project file lists the keys. setMaskKey with a null image removes the key (its file too).
-    // Throws ProjectError when the PNG cannot be written (the key is then unchanged), and
-    // std::invalid_argument on an unsafe source id or a negative frame.
+    // frames through trims and splits. Keyframes are written at once as PNGs (Grayscale8,
+    // encodeMaskPng) to mediaDir/masks/<source>/<frame>.png, beside the takes' frames, so a crash
+    // loses no stroke; the project file lists the keys. Both setters throw std::invalid_argument on
+    // an unsafe source id or a negative frame, and ProjectError when a PNG cannot be written, with
+    // every key then as it was; masksChanged follows each key set or removed.
+    // setMaskKey encodes `mask` on the calling thread (a null image removes the key, its file too).
     void setMaskKey(const QString& sourceId, int64_t frame, const QImage& mask);
+    // Writes PNGs already encoded (encodeMaskPng, e.g. on the thread pool), an empty array removing
+    // that key: only file writes, so a batch of hundreds of frames is cheap on the GUI thread. When
+    // one cannot be written the files written before it are put back as they were.
+    void setMaskKeys(const QString& sourceId, const std::map<int64_t, QByteArray>& encodedPngs);
     // The source's keyframes read back (an unreadable PNG is left out); empty when it has none.
+    // Decodes every key on the calling thread: for jobs and the CLI, not the GUI thread.
     MaskTrack masks(const QString& sourceId) const;
     std::vector<int64_t> maskKeyFrames(const QString& sourceId) const;
+    bool isMaskKey(const QString& sourceId, int64_t frame) const;
     QString maskKeyPath(const QString& sourceId, int64_t frame) const;
+    // The key's PNG as it is on disk (read, not decoded); empty when `frame` is not a key.
+    QByteArray maskKeyPng(const QString& sourceId, int64_t frame) const;
 
     // Jobs that were still waiting when the project was saved (requestToJson() each).
     QJsonArray pendingJobs() const { return m_pendingJobs; }
