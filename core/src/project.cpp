@@ -1,5 +1,6 @@
 #include "kinora/core/project.h"
 
+#include "mask_writer.h"
 #include "project_internal.h"
 
 #include <QDir>
@@ -304,6 +305,7 @@ QJsonObject Project::toJson() const
 
 void Project::save(const QString& path)
 {
+    waitForMaskWrites(); // the media folder may move
     const QString target = QFileInfo(path).absoluteFilePath();
     const QString targetMedia = mediaDirFor(target);
     const QString oldMedia = m_mediaDir;

@@ -1,43 +1,21 @@
-// Project's masks: keyframes as Grayscale8 PNGs in mediaDir/masks/<source>/<frame>.png, written at
-// once (QSaveFile) and listed in the project file.
+// Project's masks: keyframes as Grayscale8 PNGs in mediaDir/masks/<source>/<frame>.png, listed in
+// the project file, written at once or in the background (mask_writer.h), in the order made.
 
 #include "kinora/core/mask_png.h"
 #include "kinora/core/project.h"
 
+#include "mask_writer.h"
 #include "project_internal.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
+#include <QMetaObject>
 
-#include <iterator>
-#include <optional>
 #include <stdexcept>
-#include <vector>
+#include <utility>
 
 namespace kinora::core {
-
-namespace {
-
-std::optional<QByteArray> readBytes(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    return file.readAll();
-}
-
-// Through QSaveFile: on failure the old file is as it was. Returns the error, empty on success.
-QString writeBytes(const QString& path, const QByteArray& bytes)
-{
-    QSaveFile out(path);
-    if (out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size() && out.commit())
-        return {};
-    return out.errorString();
-}
-
-} // namespace
 
 QString Project::maskKeyPath(const QString& sourceId, int64_t frame) const
 {
@@ -59,63 +37,116 @@ void Project::setMaskKey(const QString& sourceId, int64_t frame, const QImage& m
     setMaskKeys(sourceId, { { frame, png } });
 }
 
-void Project::setMaskKeys(const QString& sourceId, const std::map<int64_t, QByteArray>& encodedPngs)
+namespace {
+
+void checkMaskKeys(const QString& sourceId, const std::map<int64_t, QByteArray>& encodedPngs)
 {
     if (!detail::isSafeId(sourceId) || (!encodedPngs.empty() && encodedPngs.begin()->first < 0))
         throw std::invalid_argument("Project::setMaskKeys: an unsafe source id or a negative frame");
-    const auto known = m_maskKeys.find(sourceId);
-    const auto isKey = [&](int64_t frame) { return known != m_maskKeys.end() && known->second.count(frame); };
+}
 
-    // Each file touched and what it held (nullopt: nothing), so that a write that fails puts the
-    // earlier ones back: a full disk never leaves half a batch.
-    std::vector<std::pair<QString, std::optional<QByteArray>>> touched;
-    const auto putBack = [&] {
-        for (auto it = touched.rbegin(); it != touched.rend(); ++it) {
-            if (it->second)
-                writeBytes(it->first, *it->second);
-            else
-                QFile::remove(it->first);
-        }
-    };
-    std::vector<int64_t> changed;
-    bool madeFolder = false;
-    for (auto it = encodedPngs.begin(); it != encodedPngs.end(); ++it) {
-        const auto& [frame, png] = *it;
-        if (png.isEmpty() && !isKey(frame))
-            continue;
-        const QString file = maskKeyPath(sourceId, frame);
-        // The last file needs no copy: nothing after it can fail.
-        const bool last = std::next(it) == encodedPngs.end();
-        std::optional<QByteArray> old = isKey(frame) && !last ? readBytes(file) : std::nullopt;
-        if (png.isEmpty()) {
-            QFile::remove(file);
-        } else {
-            if (!madeFolder)
-                madeFolder = QDir().mkpath(QFileInfo(file).absolutePath());
-            const QString error = writeBytes(file, png);
-            if (!error.isEmpty()) {
-                putBack();
-                throw ProjectError(tr("The mask of frame %1 could not be written to %2 (%3).")
-                                       .arg(frame)
-                                       .arg(file, error)
-                                       .toStdString());
-            }
-        }
-        touched.emplace_back(file, std::move(old));
-        changed.push_back(frame);
-    }
-    if (changed.empty())
+} // namespace
+
+void Project::setMaskKeys(const QString& sourceId, const std::map<int64_t, QByteArray>& encodedPngs)
+{
+    checkMaskKeys(sourceId, encodedPngs);
+    waitForMaskWrites(); // after the writes made before this one
+    std::vector<detail::MaskFileWrite> writes;
+    for (const auto& [frame, png] : encodedPngs)
+        if (!png.isEmpty() || isMaskKey(sourceId, frame)) // removing what is no key: nothing to do
+            writes.push_back({ frame, maskKeyPath(sourceId, frame), png });
+    if (writes.empty())
         return;
+    const QString error = detail::writeMaskFiles(writes);
+    if (!error.isEmpty())
+        throw ProjectError(error.toStdString());
     std::set<int64_t>& keys = m_maskKeys[sourceId];
-    for (int64_t frame : changed) {
-        if (encodedPngs.at(frame).isEmpty())
-            keys.erase(frame);
+    for (const auto& write : writes) {
+        if (write.png.isEmpty())
+            keys.erase(write.frame);
         else
-            keys.insert(frame);
+            keys.insert(write.frame);
     }
     setModified(true);
-    for (int64_t frame : changed)
-        Q_EMIT masksChanged(sourceId, frame);
+    for (const auto& write : writes)
+        Q_EMIT masksChanged(sourceId, write.frame);
+}
+
+void Project::setMaskKeysInBackground(const QString& sourceId,
+    const std::map<int64_t, QByteArray>& encodedPngs, std::function<void(const QString& message)> failed)
+{
+    checkMaskKeys(sourceId, encodedPngs);
+    std::vector<detail::MaskFileWrite> writes;
+    for (const auto& [frame, png] : encodedPngs)
+        if (!png.isEmpty() || isMaskKey(sourceId, frame))
+            writes.push_back({ frame, maskKeyPath(sourceId, frame), png });
+    if (writes.empty())
+        return;
+    if (!m_maskWriter) {
+        m_maskWriter = std::make_unique<detail::MaskWriter>(
+            [this] { QMetaObject::invokeMethod(this, &Project::finishMaskWrites, Qt::QueuedConnection); });
+    }
+    MaskBatch batch { sourceId, {}, std::move(failed) };
+    for (const auto& write : writes)
+        batch.frames.push_back(write.frame);
+    const uint64_t number = m_maskWriter->enqueue(writes);
+    // The keys are what the batch makes them from now on.
+    std::set<int64_t>& keys = m_maskKeys[sourceId];
+    for (const auto& write : writes) {
+        m_pendingMasks[{ sourceId, write.frame }] = { write.png, number };
+        if (write.png.isEmpty())
+            keys.erase(write.frame);
+        else
+            keys.insert(write.frame);
+    }
+    m_maskBatches.emplace(number, std::move(batch));
+    setModified(true);
+    for (const auto& write : writes)
+        Q_EMIT masksChanged(sourceId, write.frame);
+}
+
+void Project::waitForMaskWrites()
+{
+    if (!m_maskWriter)
+        return;
+    m_maskWriter->wait();
+    finishMaskWrites();
+}
+
+void Project::finishMaskWrites()
+{
+    if (!m_maskWriter)
+        return;
+    for (const auto& finished : m_maskWriter->takeFinished()) {
+        const auto it = m_maskBatches.find(finished.batch);
+        if (it == m_maskBatches.end())
+            continue;
+        MaskBatch batch = std::move(it->second);
+        m_maskBatches.erase(it);
+        std::vector<int64_t> reverted;
+        for (int64_t frame : batch.frames) {
+            const auto pending = m_pendingMasks.find({ batch.sourceId, frame });
+            // A later batch writing the same key decides what it is.
+            if (pending == m_pendingMasks.end() || pending->second.batch != finished.batch)
+                continue;
+            m_pendingMasks.erase(pending);
+            if (finished.error.isEmpty())
+                continue;
+            // The batch's files were put back: the key is what is on disk.
+            std::set<int64_t>& keys = m_maskKeys[batch.sourceId];
+            if (QFileInfo(maskKeyPath(batch.sourceId, frame)).isFile())
+                keys.insert(frame);
+            else
+                keys.erase(frame);
+            reverted.push_back(frame);
+        }
+        if (finished.error.isEmpty())
+            continue;
+        for (int64_t frame : reverted)
+            Q_EMIT masksChanged(batch.sourceId, frame);
+        if (batch.failed)
+            batch.failed(finished.error);
+    }
 }
 
 std::vector<int64_t> Project::maskKeyFrames(const QString& sourceId) const
@@ -133,8 +164,13 @@ bool Project::isMaskKey(const QString& sourceId, int64_t frame) const
 
 QByteArray Project::maskKeyPng(const QString& sourceId, int64_t frame) const
 {
-    return isMaskKey(sourceId, frame) ? readBytes(maskKeyPath(sourceId, frame)).value_or(QByteArray())
-                                      : QByteArray();
+    if (!isMaskKey(sourceId, frame))
+        return {};
+    const auto pending = m_pendingMasks.find({ sourceId, frame });
+    if (pending != m_pendingMasks.end())
+        return pending->second.png;
+    QFile file(maskKeyPath(sourceId, frame));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 MaskTrack Project::masks(const QString& sourceId) const

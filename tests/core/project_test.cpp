@@ -14,6 +14,7 @@
 #include <QImage>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <sys/stat.h>
@@ -269,6 +270,68 @@ TEST_F(ProjectTest, ABatchThatCannotBeWrittenLeavesTheKeysAsTheyWere)
     // setMaskKey fails the same way and leaves the key as it was.
     EXPECT_THROW(project.setMaskKey(id, 4, paintedMask()), ProjectError);
     EXPECT_FALSE(project.isMaskKey(id, 4));
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+TEST_F(ProjectTest, BackgroundMaskWritesAnswerAtOnceAndLandInOrder)
+{
+    Project project;
+    const QString id = QStringLiteral("m1");
+    const QByteArray a = encodeMaskPng(paintedMask(0));
+    const QByteArray b = encodeMaskPng(paintedMask(5));
+    QSignalSpy changed(&project, &Project::masksChanged);
+    project.setMaskKeysInBackground(id, { { 0, a }, { 1, a } });
+    // The keys are there at once, whether or not the files are yet.
+    EXPECT_EQ(changed.count(), 2);
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 0, 1 }));
+    EXPECT_EQ(project.maskKeyPng(id, 1), a);
+    EXPECT_EQ(project.masks(id).keys().at(1), paintedMask(0));
+    EXPECT_TRUE(project.isModified());
+
+    project.setMaskKeysInBackground(id, { { 1, QByteArray() }, { 2, b } });
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 0, 2 }));
+    EXPECT_TRUE(project.maskKeyPng(id, 1).isEmpty());
+    // A write made now lands after the ones queued.
+    project.setMaskKey(id, 2, paintedMask(9));
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 0)), a);
+    EXPECT_FALSE(QFileInfo::exists(project.maskKeyPath(id, 1)));
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 2)), encodeMaskPng(paintedMask(9)));
+    EXPECT_EQ(changed.count(), 5);
+
+    project.setMaskKeysInBackground(id, { { 7, b } });
+    project.save(path(QStringLiteral("masks.kinora"))); // waits for the write, then moves the folder
+    const auto reopened = Project::open(path(QStringLiteral("masks.kinora")));
+    EXPECT_EQ(reopened->maskKeyFrames(id), (std::vector<int64_t> { 0, 2, 7 }));
+    EXPECT_EQ(fileBytes(reopened->maskKeyPath(id, 7)), b);
+}
+
+TEST_F(ProjectTest, ABackgroundBatchThatCannotBeWrittenPutsTheKeysBack)
+{
+    Project project;
+    const QString id = QStringLiteral("m1");
+    const QByteArray old = encodeMaskPng(paintedMask());
+    project.setMaskKeys(id, { { 1, old }, { 2, old } });
+    ASSERT_TRUE(QDir().mkpath(project.maskKeyPath(id, 4))); // in frame 4's way
+    QStringList failures;
+    const QByteArray fresh = encodeMaskPng(paintedMask(20));
+    project.setMaskKeysInBackground(id, { { 1, fresh }, { 2, QByteArray() }, { 3, fresh }, { 4, fresh } },
+        [&failures](const QString& message) { failures << message; });
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 1, 3, 4 }));
+    QSignalSpy changed(&project, &Project::masksChanged);
+    project.waitForMaskWrites();
+    ASSERT_EQ(failures.size(), 1);
+    EXPECT_TRUE(failures.front().contains(QStringLiteral("frame 4"))) << failures.front().toStdString();
+    EXPECT_EQ(changed.count(), 4) << "every key of the batch went back";
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 1, 2 }));
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 1)), old);
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 2)), old);
+    EXPECT_EQ(project.maskKeyPng(id, 2), old);
+    EXPECT_FALSE(QFileInfo::exists(project.maskKeyPath(id, 3)));
 }
 
 TEST_F(ProjectTest, AFormatOneProjectOpensWithAnEmptyTimeline)
