@@ -424,6 +424,8 @@ TEST_F(EditFlow, KeyframesOnFramesZeroAndTenGiveFrameFiveTheDocumentedInterpolat
     const core::MaskTrack track = project()->masks(id);
     ASSERT_EQ(project()->maskKeyFrames(id), (std::vector<int64_t> { 0, 10 }));
     paintAt(5);
+    // Interpolated on the thread pool: the viewer shows the last mask until it is back.
+    ASSERT_TRUE(test::waitFor([editor] { return editor->isMaskReady(); }, 10000));
     const QImage shown = editor->mask();
     const QImage rule = core::interpolateMasks(track.keys().at(0), track.keys().at(10), 0.5);
     EXPECT_EQ(shown, rule) << "the viewer shows the signed-distance in-between";
