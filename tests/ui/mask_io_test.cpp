@@ -8,8 +8,10 @@
 #include "mask_editor.h"
 #include "mask_key_row.h"
 #include "mask_tools_bar.h"
+#include "shared_data.h"
 #include "viewer_fixture.h"
 
+#include "kinora/core/clip_io.h"
 #include "kinora/core/mask_keyframes.h"
 #include "kinora/core/mask_png.h"
 
@@ -195,6 +197,35 @@ TEST_F(MaskIoTest, AnImportThatCannotBeWrittenChangesNothing)
     EXPECT_EQ(stack.undoText(), QStringLiteral("Paint mask"));
     EXPECT_EQ(panel->maskKeyRow()->keys(), std::vector<int64_t>({ 2 }));
     EXPECT_TRUE(editor->canPaint());
+}
+
+TEST_F(MaskIoTest, AMaskVideoAndAFolderOfPaletteMasksImportAsTheCliReadsThem)
+{
+    KINORA_SHARED_DATA_FILE(video, "clips/makeup_mpeg4_mp3.avi");
+    KINORA_SHARED_DATA_FILE(palette, "inpainting/dogs_jump/masks/00000.png");
+    const QString folder = QString::fromStdString(palette.parent_path().string());
+    // Read frame by frame and encoded in the task, each key is the CLI's mask of that frame
+    // (luma >= 128 for the video, palette index != 0 for the folder), resized to the source.
+    const std::vector<std::pair<QString, QString>> imports {
+        { QString::fromStdString(video.string()), QString::fromStdString(video.string()) },
+        { folder, QDir(folder).filePath(QStringLiteral("%05d.png")) },
+    };
+    for (const auto& [path, asTheCliReadsIt] : imports) {
+        SCOPED_TRACE(path.toStdString());
+        ASSERT_TRUE(import(path));
+        const std::vector<QImage> expected = core::readMaskClip(asTheCliReadsIt);
+        ASSERT_EQ(project->maskKeyFrames(longMedia.id).size(), expected.size());
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const QImage key = core::decodeMaskPng(project->maskKeyPng(longMedia.id, int64_t(i)));
+            ASSERT_EQ(key, expected[i].scaled(kWidth, kHeight, Qt::IgnoreAspectRatio, Qt::FastTransformation))
+                << "frame " << i;
+        }
+        const QString status = panel->maskToolsBar()->statusText();
+        EXPECT_TRUE(status.contains(QStringLiteral("resized (nearest)"))) << status.toStdString();
+        EXPECT_TRUE(status.contains(QStringLiteral("the rest keep their masks"))) << status.toStdString();
+        stack.undo();
+        EXPECT_TRUE(project->maskKeyFrames(longMedia.id).empty());
+    }
 }
 
 TEST_F(MaskIoTest, ASourceWithTwoHundredKeysOpensWithoutDecodingThemOnTheGuiThread)
