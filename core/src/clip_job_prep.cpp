@@ -1,6 +1,7 @@
 #include "kinora/core/clip_job_prep.h"
 
 #include "kinora/core/image_sequence.h"
+#include "kinora/core/mask_png.h"
 #include "kinora/core/video_reader.h"
 
 #include <QCoreApplication>
@@ -43,13 +44,15 @@ bool prepareClipJob(const ClipJobPrep& prep, const JobCallbacks& callbacks)
     }
     if (prep.masks) {
         const MaskExport& m = *prep.masks;
+        MaskTrack track;
+        for (const auto& [frame, png] : m.keys)
+            track.setKey(frame, decodeMaskPng(png)); // an unreadable one is left out
         QDir().mkpath(QFileInfo(m.pattern).absolutePath());
-        const bool done
-            = writeMaskSequence(m.track, m.first, m.count, m.size, m.pattern, [&](int64_t written) {
-                  if (callbacks.onProgress)
-                      callbacks.onProgress({ static_cast<int>(written), static_cast<int>(m.count), 0, 1 });
-                  return !(callbacks.isCancelled && callbacks.isCancelled());
-              });
+        const bool done = writeMaskSequence(track, m.first, m.count, m.size, m.pattern, [&](int64_t written) {
+            if (callbacks.onProgress)
+                callbacks.onProgress({ static_cast<int>(written), static_cast<int>(m.count), 0, 1 });
+            return !(callbacks.isCancelled && callbacks.isCancelled());
+        });
         if (!done)
             return false;
     }

@@ -88,8 +88,11 @@ JobTicket clipJobTicket(const Project& project, const ClipJobSpec& spec, Diffusi
     prep.placement = { true, clip->start, clip->track };
     switch (spec.kind) {
     case ClipJobKind::Inpaint: {
-        MaskTrack masks = project.masks(clip->sourceId);
-        if (masks.isEmpty())
+        // Read, not decoded: hundreds of keys would hold up the window; the worker decodes them.
+        std::map<int64_t, QByteArray> masks;
+        for (int64_t frame : project.maskKeyFrames(clip->sourceId))
+            masks[frame] = project.maskKeyPng(clip->sourceId, frame);
+        if (masks.empty())
             throw refuse(tr("Paint a mask on “%1” first (Mask mode in the viewer, M): the job repaints what "
                             "the mask covers.")
                              .arg(source->name));

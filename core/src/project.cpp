@@ -1,17 +1,23 @@
 #include "kinora/core/project.h"
 
+#include "mask_writer.h"
 #include "project_internal.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
 
 namespace kinora::core {
+
+// Ids name folders in the media folder: a file must not be able to point a take outside it.
+bool detail::isSafeId(const QString& id)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    return safe.match(id).hasMatch();
+}
 
 namespace {
 
@@ -49,12 +55,7 @@ int intField(const QJsonObject& json, const char* key, const QString& what)
     return static_cast<int>(value);
 }
 
-// Ids name folders in the media folder: a file must not be able to point a take outside it.
-bool isSafeId(const QString& id)
-{
-    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
-    return safe.match(id).hasMatch();
-}
+using detail::isSafeId;
 
 QString mediaDirFor(const QString& projectFile)
 {
@@ -304,6 +305,7 @@ QJsonObject Project::toJson() const
 
 void Project::save(const QString& path)
 {
+    waitForMaskWrites(); // the media folder may move
     const QString target = QFileInfo(path).absoluteFilePath();
     const QString targetMedia = mediaDirFor(target);
     const QString oldMedia = m_mediaDir;
@@ -569,54 +571,6 @@ void Project::setTimeline(const Timeline& timeline)
     m_timeline = timeline;
     setModified(true);
     Q_EMIT timelineChanged();
-}
-
-QString Project::maskKeyPath(const QString& sourceId, int64_t frame) const
-{
-    return QDir(m_mediaDir)
-        .filePath(QStringLiteral("masks/%1/%2.png").arg(sourceId).arg(frame, 6, 10, QLatin1Char('0')));
-}
-
-void Project::setMaskKey(const QString& sourceId, int64_t frame, const QImage& mask)
-{
-    if (!isSafeId(sourceId) || frame < 0)
-        throw std::invalid_argument("Project::setMaskKey: an unsafe source id or a negative frame");
-    const QString file = maskKeyPath(sourceId, frame);
-    if (mask.isNull()) {
-        if (m_maskKeys[sourceId].erase(frame) == 0)
-            return;
-        QFile::remove(file);
-    } else {
-        QDir().mkpath(QFileInfo(file).absolutePath());
-        QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly)
-            || !mask.convertToFormat(QImage::Format_Grayscale8).save(&out, "PNG") || !out.commit())
-            throw ProjectError(tr("The mask of frame %1 could not be written to %2 (%3).")
-                                   .arg(frame)
-                                   .arg(file, out.errorString())
-                                   .toStdString());
-        m_maskKeys[sourceId].insert(frame);
-    }
-    setModified(true);
-    Q_EMIT masksChanged(sourceId, frame);
-}
-
-std::vector<int64_t> Project::maskKeyFrames(const QString& sourceId) const
-{
-    const auto it = m_maskKeys.find(sourceId);
-    return it == m_maskKeys.end() ? std::vector<int64_t>()
-                                  : std::vector<int64_t>(it->second.begin(), it->second.end());
-}
-
-MaskTrack Project::masks(const QString& sourceId) const
-{
-    MaskTrack track;
-    for (int64_t frame : maskKeyFrames(sourceId)) {
-        QImage image(maskKeyPath(sourceId, frame));
-        if (!image.isNull())
-            track.setKey(frame, image);
-    }
-    return track;
 }
 
 void Project::setPendingJobs(const QJsonArray& jobs)

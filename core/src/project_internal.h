@@ -1,6 +1,6 @@
 #pragma once
-// What project.cpp and project_recovery.cpp share: file names, fresh folder names and reading a
-// JSON object from a file with messages that name it.
+// What project.cpp, project_masks.cpp and project_recovery.cpp share: file names, fresh folder names and
+// reading a JSON object from a file with messages that name it.
 
 #include <QJsonObject>
 #include <QString>
@@ -26,6 +26,10 @@ QJsonObject readJsonObject(const QString& path, const QString& kind);
 void writeJsonObject(const QString& path, const QJsonObject& json);
 
 bool samePath(const QString& a, const QString& b);
+
+// Ids name folders in the media folder (takes' frames, masks): a file must not be able to point
+// outside it.
+bool isSafeId(const QString& id);
 
 // Copies the folder `from` into `to` (made when missing), sub-folders included.
 bool copyTree(const QString& from, const QString& to);

@@ -4,6 +4,7 @@
 
 #include "kinora/core/project.h"
 
+#include "mask_writer.h"
 #include "project_internal.h"
 
 #include <QCoreApplication>
@@ -138,6 +139,7 @@ void writeJsonObject(const QString& path, const QJsonObject& json)
 
 Project::~Project()
 {
+    m_maskWriter.reset(); // waits: the files land before the folder may go
     if (!m_sessionDir.isEmpty() && QFileInfo::exists(recoveryFile()))
         return; // the lock goes with m_lock; the file stays to be offered at the next start
     if (m_ownsUntitledMedia && isUntitled()) {

@@ -3,6 +3,7 @@
 // files are refused with a message and left byte for byte, and a crashed session's recovery file
 // brings the takes back.
 
+#include "kinora/core/mask_png.h"
 #include "kinora/core/project.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <QImage>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <sys/stat.h>
@@ -178,6 +180,158 @@ TEST_F(ProjectTest, TheTimelineAndMasksComeBackAfterSaveAsAndReopen)
     EXPECT_EQ(masks.maskAt(10), stroke);
     EXPECT_EQ(masks.maskAt(5).constScanLine(15)[10], 255); // the in-between of two equal keys
     EXPECT_EQ(masks.maskAt(5).constScanLine(30)[10], 0);
+}
+
+// A mask with a hard disc and a soft band, as a stroke of a soft brush leaves.
+QImage paintedMask(int shift = 0)
+{
+    QImage mask(96, 64, QImage::Format_Grayscale8);
+    for (int y = 0; y < mask.height(); ++y) {
+        for (int x = 0; x < mask.width(); ++x) {
+            const int dx = x - 30 - shift;
+            const bool disc = dx * dx + (y - 30) * (y - 30) < 200;
+            mask.scanLine(y)[x] = disc ? 255 : y > 50 ? uchar(x * 2) : 0;
+        }
+    }
+    return mask;
+}
+
+TEST(MaskPng, ComesBackExactlyAndIsCounted)
+{
+    const QImage mask = paintedMask();
+    const int64_t encodes = maskPngEncodesOnThisThread();
+    const int64_t decodes = maskPngDecodesOnThisThread();
+    const QByteArray png = encodeMaskPng(mask);
+    ASSERT_TRUE(png.startsWith("\x89PNG"));
+    const QImage back = decodeMaskPng(png);
+    EXPECT_EQ(back.format(), QImage::Format_Grayscale8);
+    EXPECT_EQ(back, mask);
+    // An RGB picture is stored as its grey levels.
+    EXPECT_EQ(decodeMaskPng(encodeMaskPng(mask.convertToFormat(QImage::Format_RGB32))), mask);
+    EXPECT_EQ(maskPngEncodesOnThisThread(), encodes + 2);
+    EXPECT_EQ(maskPngDecodesOnThisThread(), decodes + 2);
+    EXPECT_TRUE(encodeMaskPng(QImage()).isEmpty());
+    EXPECT_TRUE(decodeMaskPng("not a png").isNull());
+}
+
+TEST_F(ProjectTest, MaskKeysAreWrittenAsABatchOfEncodedPngs)
+{
+    Project project;
+    const QString id = QStringLiteral("m1");
+    project.setMaskKey(id, 3, paintedMask());
+    EXPECT_EQ(project.maskKeyPng(id, 3), encodeMaskPng(paintedMask())) << "setMaskKey uses the same encoder";
+    project.setModified(false);
+
+    QSignalSpy changed(&project, &Project::masksChanged);
+    std::map<int64_t, QByteArray> batch;
+    for (int frame = 10; frame < 14; ++frame)
+        batch[frame] = encodeMaskPng(paintedMask(frame));
+    batch[3] = QByteArray(); // removes that key
+    batch[7] = QByteArray(); // not a key: nothing to do
+    const int64_t encodes = maskPngEncodesOnThisThread();
+    project.setMaskKeys(id, batch);
+    EXPECT_EQ(maskPngEncodesOnThisThread(), encodes) << "only bytes are written";
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 10, 11, 12, 13 }));
+    EXPECT_FALSE(QFileInfo::exists(project.maskKeyPath(id, 3)));
+    EXPECT_TRUE(project.isModified());
+    ASSERT_EQ(changed.count(), 5);
+    EXPECT_EQ(changed.at(0).at(1).toLongLong(), 3);
+    for (int frame = 10; frame < 14; ++frame) {
+        EXPECT_EQ(project.maskKeyPng(id, frame), batch[frame]) << frame;
+        EXPECT_EQ(project.masks(id).keys().at(frame), paintedMask(frame)) << frame;
+    }
+    EXPECT_TRUE(project.maskKeyPng(id, 3).isEmpty());
+    EXPECT_THROW(project.setMaskKeys(id, { { -1, batch[10] } }), std::invalid_argument);
+    EXPECT_THROW(project.setMaskKeys(QStringLiteral("../up"), batch), std::invalid_argument);
+}
+
+TEST_F(ProjectTest, ABatchThatCannotBeWrittenLeavesTheKeysAsTheyWere)
+{
+    Project project;
+    const QString id = QStringLiteral("m1");
+    const QByteArray old = encodeMaskPng(paintedMask());
+    project.setMaskKeys(id, { { 1, old }, { 2, old }, { 3, old } });
+    // Frame 4's file cannot be written (a folder is in its way), after 1 and 3 were overwritten
+    // and 2 removed.
+    ASSERT_TRUE(QDir().mkpath(project.maskKeyPath(id, 4)));
+    QSignalSpy changed(&project, &Project::masksChanged);
+    const QByteArray fresh = encodeMaskPng(paintedMask(20));
+    try {
+        project.setMaskKeys(id, { { 1, fresh }, { 2, QByteArray() }, { 3, fresh }, { 4, fresh } });
+        ADD_FAILURE() << "the batch was written";
+    } catch (const ProjectError& error) {
+        EXPECT_TRUE(QString::fromUtf8(error.what()).contains(QStringLiteral("frame 4"))) << error.what();
+    }
+    EXPECT_EQ(changed.count(), 0);
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 1, 2, 3 }));
+    for (int frame = 1; frame <= 3; ++frame)
+        EXPECT_EQ(project.maskKeyPng(id, frame), old) << frame;
+    EXPECT_TRUE(QFileInfo(project.maskKeyPath(id, 4)).isDir());
+    // setMaskKey fails the same way and leaves the key as it was.
+    EXPECT_THROW(project.setMaskKey(id, 4, paintedMask()), ProjectError);
+    EXPECT_FALSE(project.isMaskKey(id, 4));
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+TEST_F(ProjectTest, BackgroundMaskWritesAnswerAtOnceAndLandInOrder)
+{
+    Project project;
+    const QString id = QStringLiteral("m1");
+    const QByteArray a = encodeMaskPng(paintedMask(0));
+    const QByteArray b = encodeMaskPng(paintedMask(5));
+    QSignalSpy changed(&project, &Project::masksChanged);
+    project.setMaskKeysInBackground(id, { { 0, a }, { 1, a } });
+    // The keys are there at once, whether or not the files are yet.
+    EXPECT_EQ(changed.count(), 2);
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 0, 1 }));
+    EXPECT_EQ(project.maskKeyPng(id, 1), a);
+    EXPECT_EQ(project.masks(id).keys().at(1), paintedMask(0));
+    EXPECT_TRUE(project.isModified());
+
+    project.setMaskKeysInBackground(id, { { 1, QByteArray() }, { 2, b } });
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 0, 2 }));
+    EXPECT_TRUE(project.maskKeyPng(id, 1).isEmpty());
+    // A write made now lands after the ones queued.
+    project.setMaskKey(id, 2, paintedMask(9));
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 0)), a);
+    EXPECT_FALSE(QFileInfo::exists(project.maskKeyPath(id, 1)));
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 2)), encodeMaskPng(paintedMask(9)));
+    EXPECT_EQ(changed.count(), 5);
+
+    project.setMaskKeysInBackground(id, { { 7, b } });
+    project.save(path(QStringLiteral("masks.kinora"))); // waits for the write, then moves the folder
+    const auto reopened = Project::open(path(QStringLiteral("masks.kinora")));
+    EXPECT_EQ(reopened->maskKeyFrames(id), (std::vector<int64_t> { 0, 2, 7 }));
+    EXPECT_EQ(fileBytes(reopened->maskKeyPath(id, 7)), b);
+}
+
+TEST_F(ProjectTest, ABackgroundBatchThatCannotBeWrittenPutsTheKeysBack)
+{
+    Project project;
+    const QString id = QStringLiteral("m1");
+    const QByteArray old = encodeMaskPng(paintedMask());
+    project.setMaskKeys(id, { { 1, old }, { 2, old } });
+    ASSERT_TRUE(QDir().mkpath(project.maskKeyPath(id, 4))); // in frame 4's way
+    QStringList failures;
+    const QByteArray fresh = encodeMaskPng(paintedMask(20));
+    project.setMaskKeysInBackground(id, { { 1, fresh }, { 2, QByteArray() }, { 3, fresh }, { 4, fresh } },
+        [&failures](const QString& message) { failures << message; });
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 1, 3, 4 }));
+    QSignalSpy changed(&project, &Project::masksChanged);
+    project.waitForMaskWrites();
+    ASSERT_EQ(failures.size(), 1);
+    EXPECT_TRUE(failures.front().contains(QStringLiteral("frame 4"))) << failures.front().toStdString();
+    EXPECT_EQ(changed.count(), 4) << "every key of the batch went back";
+    EXPECT_EQ(project.maskKeyFrames(id), (std::vector<int64_t> { 1, 2 }));
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 1)), old);
+    EXPECT_EQ(fileBytes(project.maskKeyPath(id, 2)), old);
+    EXPECT_EQ(project.maskKeyPng(id, 2), old);
+    EXPECT_FALSE(QFileInfo::exists(project.maskKeyPath(id, 3)));
 }
 
 TEST_F(ProjectTest, AFormatOneProjectOpensWithAnEmptyTimeline)

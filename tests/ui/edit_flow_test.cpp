@@ -405,9 +405,9 @@ TEST_F(EditFlow, KeyframesOnFramesZeroAndTenGiveFrameFiveTheDocumentedInterpolat
     const core::MaskTrack track = project()->masks(id);
     ASSERT_EQ(project()->maskKeyFrames(id), (std::vector<int64_t> { 0, 10 }));
     paintAt(5);
-    // In-betweens are worked out on the thread pool; the last overlay stays up until it is back.
+    // Interpolated on the thread pool: the viewer shows the last mask until it is back.
     const QImage rule = core::interpolateMasks(track.keys().at(0), track.keys().at(10), 0.5);
-    EXPECT_TRUE(test::waitFor([&] { return editor->mask() == rule; }, 20000))
+    EXPECT_TRUE(test::waitFor([&] { return editor->isMaskReady() && editor->mask() == rule; }, 20000))
         << "the viewer shows the signed-distance in-between";
     const QImage shown = editor->mask();
     EXPECT_FALSE(track.isKey(5)) << "looking is not painting";

@@ -9,37 +9,6 @@
 
 namespace kinora::ui {
 
-namespace {
-
-bool isBinary(const QImage& mask)
-{
-    for (int y = 0; y < mask.height(); ++y) {
-        const uchar* row = mask.constScanLine(y);
-        for (int x = 0; x < mask.width(); ++x)
-            if (row[x] != 0 && row[x] != 255)
-                return false;
-    }
-    return true;
-}
-
-} // namespace
-
-// An undo step may hold a whole imported clip of masks: 0/255 ones go down to a bit a pixel.
-QImage packMask(const QImage& mask)
-{
-    if (mask.isNull() || mask.format() == QImage::Format_Mono)
-        return mask;
-    const QImage gray = mask.convertToFormat(QImage::Format_Grayscale8);
-    return isBinary(gray) ? gray.convertToFormat(QImage::Format_Mono, Qt::ThresholdDither) : gray;
-}
-
-QImage unpackMask(const QImage& mask)
-{
-    return mask.isNull() || mask.format() == QImage::Format_Grayscale8
-        ? mask
-        : mask.convertToFormat(QImage::Format_Grayscale8);
-}
-
 QImage filledMask(QSize size, int value)
 {
     QImage mask(size, QImage::Format_Grayscale8);
@@ -56,10 +25,29 @@ void pasteMask(QImage& mask, const QImage& pixels, QPoint topLeft)
             static_cast<size_t>(rect.width()));
 }
 
-MaskStrokeCommand::MaskStrokeCommand(core::Project* project, const QString& sourceId, int64_t frame,
-    QSize size, QRect rect, QImage before, QImage after, bool wasKey, const QString& text)
+MaskCommand::MaskCommand(core::Project* project, const QString& text)
     : QUndoCommand(text)
     , m_project(project)
+    , m_self(std::make_shared<MaskCommand*>(this))
+{
+}
+
+MaskCommand::~MaskCommand()
+{
+    *m_self = nullptr; // a failure reported later finds nothing to mark
+}
+
+std::function<void()> MaskCommand::onWriteFailed() const
+{
+    return [self = m_self] {
+        if (*self)
+            (*self)->setObsolete(true);
+    };
+}
+
+MaskStrokeCommand::MaskStrokeCommand(core::Project* project, const QString& sourceId, int64_t frame,
+    QSize size, QRect rect, QImage before, QImage after, bool wasKey, const QString& text)
+    : MaskCommand(project, text)
     , m_sourceId(sourceId)
     , m_frame(frame)
     , m_size(size)
@@ -85,8 +73,9 @@ void MaskStrokeCommand::redo()
         mask = mask.scaled(m_size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     mask = mask.copy();
     pasteMask(mask, m_after, m_rect.topLeft());
-    // Not written (a full disk): the stack drops the step, and the painter shows what is on disk.
-    if (!store->setKey(m_sourceId, m_frame, mask))
+    // Not started (it does not encode): the stack drops the step. A write that fails later (a
+    // full disk) makes it obsolete, and the painter shows what is on disk.
+    if (!store->setKey(m_sourceId, m_frame, mask, onWriteFailed()))
         setObsolete(true);
 }
 
@@ -98,7 +87,7 @@ void MaskStrokeCommand::undo()
     }
     MaskStore* store = MaskStore::of(m_project);
     if (!m_wasKey) {
-        if (!store->setKey(m_sourceId, m_frame, QImage()))
+        if (!store->setKey(m_sourceId, m_frame, QImage(), onWriteFailed()))
             setObsolete(true);
         return;
     }
@@ -107,41 +96,41 @@ void MaskStrokeCommand::undo()
         return;
     mask = mask.copy();
     pasteMask(mask, m_before, m_rect.topLeft());
-    if (!store->setKey(m_sourceId, m_frame, mask))
+    if (!store->setKey(m_sourceId, m_frame, mask, onWriteFailed()))
         setObsolete(true);
 }
 
 MaskKeysCommand::MaskKeysCommand(
-    core::Project* project, const QString& sourceId, const std::vector<Change>& changes, const QString& text)
-    : QUndoCommand(text)
-    , m_project(project)
+    core::Project* project, const QString& sourceId, std::vector<Change> changes, const QString& text)
+    : MaskCommand(project, text)
     , m_sourceId(sourceId)
 {
-    MaskStore* store = MaskStore::of(project);
-    for (const Change& change : changes) {
-        m_before.push_back({ change.frame, store ? packMask(store->key(sourceId, change.frame)) : QImage() });
-        m_after.push_back({ change.frame, packMask(change.mask) });
+    for (Change& change : changes) {
+        // What the key is now: bytes (waiting to be written, or read from disk), nothing decoded.
+        m_before[change.frame] = project ? project->maskKeyPng(sourceId, change.frame) : QByteArray();
+        if (!change.mask.isNull() && !change.png.isEmpty())
+            m_firstMasks[change.frame] = std::move(change.mask);
+        m_after[change.frame] = std::move(change.png);
     }
 }
 
-void MaskKeysCommand::apply(const std::vector<Change>& changes)
+void MaskKeysCommand::apply(
+    const std::map<int64_t, QByteArray>& pngs, const std::map<int64_t, QImage>& decoded)
 {
     if (!m_project) {
         setObsolete(true);
         return;
     }
-    MaskStore* store = MaskStore::of(m_project);
-    for (const Change& change : changes) {
-        if (!store->setKey(m_sourceId, change.frame, unpackMask(change.mask))) {
-            setObsolete(true); // writeFailed said why; the rest would fail the same way
-            return;
-        }
-    }
+    // All or none; when the files cannot be written (a full disk) the keys go back, writeFailed
+    // says why and the step becomes obsolete.
+    if (!MaskStore::of(m_project)->setKeys(m_sourceId, pngs, decoded, onWriteFailed()))
+        setObsolete(true);
 }
 
 void MaskKeysCommand::redo()
 {
-    apply(m_after);
+    apply(m_after, m_firstMasks);
+    m_firstMasks.clear(); // the store has them now; later redos decode when a frame is shown
 }
 
 void MaskKeysCommand::undo()

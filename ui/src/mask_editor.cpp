@@ -3,6 +3,7 @@
 #include "mask_commands.h"
 #include "mask_store.h"
 
+#include "kinora/core/mask_png.h"
 #include "kinora/core/project.h"
 
 #include <QSettings>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <set>
 
 namespace kinora::ui {
 
@@ -32,6 +34,8 @@ MaskEditor::MaskEditor(QUndoStack* undoStack, QObject* parent)
     m_table = colourTable(m_colour);
     connect(&m_watcher, &QFutureWatcher<void>::progressValueChanged, this,
         [this](int done) { Q_EMIT progressChanged(done, m_watcher.progressMaximum()); });
+    connect(&m_watcher, &QFutureWatcher<void>::progressRangeChanged, this,
+        [this](int, int maximum) { Q_EMIT progressChanged(m_watcher.progressValue(), maximum); });
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
         auto finish = std::move(m_finish);
         m_finish = nullptr;
@@ -67,7 +71,7 @@ void MaskEditor::setProject(core::Project* project)
             refresh();
             Q_EMIT keysChanged();
         });
-        connect(m_store, &MaskStore::interpolated, this, [this](const QString& sourceId, qint64 frame) {
+        connect(m_store, &MaskStore::maskReady, this, [this](const QString& sourceId, qint64 frame) {
             if (!m_target || sourceId != m_target->sourceId || m_target->frame < 0)
                 return;
             if (frame == m_target->frame && !m_maskReady)
@@ -81,6 +85,9 @@ void MaskEditor::setProject(core::Project* project)
             m_maskReady = false;
             refresh();
             Q_EMIT message(text);
+            // The step whose write failed is obsolete now: off the stack, later (this may run
+            // inside the stack's own push).
+            QMetaObject::invokeMethod(this, &MaskEditor::dropFailedSteps, Qt::QueuedConnection);
         });
     }
     m_target.reset();
@@ -199,9 +206,8 @@ std::vector<int64_t> MaskEditor::keysInRange() const
     std::vector<int64_t> keys;
     if (!m_store || !m_target)
         return keys;
-    for (const auto& entry : m_store->track(m_target->sourceId).keys())
-        if (entry.first >= m_target->first && entry.first < m_target->first + m_target->count)
-            keys.push_back(entry.first);
+    const std::set<int64_t>& frames = m_store->keyFrames(m_target->sourceId);
+    keys.assign(frames.lower_bound(m_target->first), frames.lower_bound(m_target->first + m_target->count));
     return keys;
 }
 
@@ -240,8 +246,8 @@ void MaskEditor::refresh()
     rebuildOnions();
     const auto ready = m_store->readyMaskAt(m_target->sourceId, m_target->frame);
     if (!ready) {
-        // Interpolating in the background: the last overlay stays up until it arrives (asked for
-        // after the onion skins', so it comes first).
+        // Decoded or interpolated in the background: the last overlay stays up until it arrives
+        // (asked for after the onion skins', so it comes first).
         m_maskReady = false;
         m_store->requestMaskAt(m_target->sourceId, m_target->frame);
         return;
@@ -290,7 +296,7 @@ void MaskEditor::rebuildOnions()
         }
         const auto ready = m_store->readyMaskAt(m_target->sourceId, frame);
         if (!ready) {
-            m_store->requestMaskAt(m_target->sourceId, frame); // `interpolated` brings it
+            m_store->requestMaskAt(m_target->sourceId, frame); // `maskReady` brings it
             continue;
         }
         QImage mask = *ready;
@@ -338,7 +344,7 @@ bool MaskEditor::beginStroke(QPointF pos)
 {
     if (!canPaint() || !m_active)
         return false;
-    if (!m_maskReady) // its interpolation has not come back yet: make it now
+    if (!m_maskReady) // not back from the thread pool yet: make it now
         adopt(m_store->maskAt(m_target->sourceId, m_target->frame));
     if (m_mask.isNull()) {
         m_mask = filledMask(m_target->size, 0);
@@ -388,8 +394,14 @@ void MaskEditor::pushFrameEdit(const QImage& mask, const QString& text)
         return;
     if (m_stroking)
         endStroke();
-    m_undoStack->push(
-        new MaskKeysCommand(m_project, m_target->sourceId, { { m_target->frame, mask } }, text));
+    // One frame, encoded here as a stroke's is; the image goes along so the painter need not
+    // decode it back.
+    MaskKeysCommand::Change change { m_target->frame, core::encodeMaskPng(mask), mask };
+    if (!mask.isNull() && change.png.isEmpty()) {
+        Q_EMIT message(tr("The mask could not be encoded as PNG."));
+        return;
+    }
+    m_undoStack->push(new MaskKeysCommand(m_project, m_target->sourceId, { std::move(change) }, text));
 }
 
 void MaskEditor::invert()
@@ -422,6 +434,13 @@ void MaskEditor::deleteKey()
 {
     if (canPaint() && isKey())
         pushFrameEdit(QImage(), tr("Delete mask keyframe"));
+}
+
+void MaskEditor::dropFailedSteps()
+{
+    // undo() deletes an obsolete command without undoing it.
+    while (m_undoStack->index() > 0 && m_undoStack->command(m_undoStack->index() - 1)->isObsolete())
+        m_undoStack->undo();
 }
 
 void MaskEditor::setBusy(bool busy)

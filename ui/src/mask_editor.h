@@ -10,8 +10,8 @@
 // Painting stays fluid on large frames: a dab changes a few pixels of a Grayscale8 mask in place,
 // the overlay is updated only over those pixels (a 256-entry colour table, no conversion of the
 // frame), and the canvas repaints only their rectangle. Whole-frame work (interpolation, building
-// the overlays) happens when the frame or the keys change, never per mouse move, and the
-// interpolation of an in-between frame runs in the background (MaskStore::requestMaskAt).
+// the overlays) happens when the frame or the keys change, never per mouse move, and decoding a
+// key or interpolating an in-between frame runs in the background (MaskStore::requestMaskAt).
 
 #include "mask_dab.h"
 #include "mask_store.h"
@@ -89,7 +89,7 @@ public:
     MaskBrush brush() const;
 
     // The target frame's mask as shown (Grayscale8 at the source's size); null when there is none.
-    // While its in-between mask is interpolated in the background (not ready) it is the last one.
+    // While it is decoded or interpolated in the background (not ready) it is the last one.
     QImage mask() const { return m_mask; }
     bool isMaskReady() const { return m_maskReady; }
     bool isKey() const;
@@ -119,10 +119,11 @@ public:
     void fill();
     void deleteKey();
 
-    // In the background (mask_editor_io.cpp). Import: a video, an image-sequence pattern or a folder
-    // of numbered images (frame i of it goes to source frame first + i), or one image (a key at the
-    // target frame); the CLI's mask rule; another size is resized (nearest). Export: the masks of
-    // the target's range as PNGs numbered from 0 in `folder` (kExportPattern).
+    // In the background (mask_editor_io.cpp), with progress. Import (mask_import.h): a video, an
+    // image-sequence pattern or a folder of numbered images (frame i of it goes to source frame
+    // first + i), or one image (a key at the target frame), read and encoded on the thread pool and
+    // applied as one undo step. Export: the masks of the target's range as PNGs numbered from 0 in
+    // `folder` (kExportPattern).
     static constexpr const char* kExportPattern = "mask_%04d.png";
     void importMask(const QString& path);
     void exportMasks(const QString& folder);
@@ -148,7 +149,10 @@ private:
     void rebuildOnions();
     void updateOverlay(const QRect& rect);
     void pushFrameEdit(const QImage& mask, const QString& text);
-    // Runs `work` on the thread pool (promise progress: frames done of `total`), then `finish`.
+    // Takes the steps whose writes failed (obsolete) off the top of the undo stack.
+    void dropFailedSteps();
+    // Runs `work` on the thread pool (promise progress: frames done of `total`; 0 when the work
+    // sets the range itself once it knows), then `finish`.
     void startJob(std::function<void(QPromise<void>&)> work, int64_t total, std::function<void(bool)> finish);
     void setBusy(bool busy);
     void loadSettings();

@@ -197,7 +197,7 @@ MaskToolsBar::MaskToolsBar(MaskEditor* editor, QWidget* parent)
         syncState();
     });
     connect(m_editor, &MaskEditor::progressChanged, this, [this](qint64 done, qint64 total) {
-        m_progress->setRange(0, static_cast<int>(std::max<qint64>(total, 1)));
+        m_progress->setRange(0, static_cast<int>(std::max<qint64>(total, 0))); // 0: busy, no count yet
         m_progress->setValue(static_cast<int>(done));
     });
     connect(m_editor, &MaskEditor::message, this, [this](const QString& text) {

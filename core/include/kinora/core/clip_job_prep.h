@@ -7,10 +7,12 @@
 #include "kinora/core/job.h"
 #include "kinora/core/mask_keyframes.h"
 
+#include <QByteArray>
 #include <QSize>
 #include <QString>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 
 namespace kinora::core {
@@ -25,7 +27,8 @@ struct TakePlacement {
 
 // The masks of source frames [first, first + count) written as `pattern` (numbered from 0), `size`.
 struct MaskExport {
-    MaskTrack track;
+    // The keys as their PNGs (Project::maskKeyPng): the worker decodes them, not the window.
+    std::map<int64_t, QByteArray> keys;
     int64_t first = 0;
     int64_t count = 0;
     QSize size;

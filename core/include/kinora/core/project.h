@@ -15,6 +15,7 @@
 #include "kinora/core/mask_keyframes.h"
 #include "kinora/core/timeline.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -23,6 +24,8 @@
 #include <QSize>
 #include <QString>
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +34,10 @@
 #include <vector>
 
 namespace kinora::core {
+
+namespace detail {
+class MaskWriter;
+}
 
 // A project file that cannot be read: damaged, from a newer Kinora, or not a project at all.
 // what() is one sentence a user can act on. The file is never modified.
@@ -158,16 +165,37 @@ public:
     void setTimeline(const Timeline& timeline);
 
     // Masks, per source (a take's or a media item's id) and source frame, so they follow the
-    // frames through trims and splits. Keyframes are written at once as PNGs (Grayscale8) to
-    // mediaDir/masks/<source>/<frame>.png, beside the takes' frames, so a crash loses no stroke;
-    // the project file lists the keys. setMaskKey with a null image removes the key (its file too).
-    // Throws ProjectError when the PNG cannot be written (the key is then unchanged), and
-    // std::invalid_argument on an unsafe source id or a negative frame.
+    // frames through trims and splits. Keyframes are written as PNGs (Grayscale8, encodeMaskPng)
+    // to mediaDir/masks/<source>/<frame>.png, beside the takes' frames; the project file lists the
+    // keys. Every setter throws std::invalid_argument on an unsafe source id or a negative frame,
+    // and masksChanged follows each key set or removed. Mask writes happen in the order they are
+    // made, whichever setter made them.
+    //
+    // setMaskKey encodes `mask` on the calling thread and writes it (a null image removes the key,
+    // its file too); setMaskKeys writes PNGs already encoded, an empty array removing that key.
+    // Both write before they return (after the background writes still queued) and throw
+    // ProjectError when a file cannot be written, with every file and key then as it was.
     void setMaskKey(const QString& sourceId, int64_t frame, const QImage& mask);
+    void setMaskKeys(const QString& sourceId, const std::map<int64_t, QByteArray>& encodedPngs);
+    // The same as setMaskKeys with the file writes on a worker thread: each commit syncs a file
+    // to disk (milliseconds), too slow for hundreds of frames on the GUI thread. The keys are what
+    // the batch makes them at once: maskKeyFrames, maskKeyPng and masks answer from the bytes
+    // waiting to be written, and masksChanged follows at once. When a file cannot be written the
+    // batch's files are put back as they were, its keys go back to what is on disk (masksChanged
+    // again) and `failed(message)` is called on this object's thread. save() waits for the writes.
+    void setMaskKeysInBackground(const QString& sourceId, const std::map<int64_t, QByteArray>& encodedPngs,
+        std::function<void(const QString& message)> failed = {});
+    // Blocks until every mask write queued is on disk (its failures reported).
+    void waitForMaskWrites();
     // The source's keyframes read back (an unreadable PNG is left out); empty when it has none.
+    // Decodes every key on the calling thread: for jobs and the CLI, not the GUI thread.
     MaskTrack masks(const QString& sourceId) const;
     std::vector<int64_t> maskKeyFrames(const QString& sourceId) const;
+    bool isMaskKey(const QString& sourceId, int64_t frame) const;
     QString maskKeyPath(const QString& sourceId, int64_t frame) const;
+    // The key's PNG (the bytes waiting to be written, or read from disk; not decoded); empty when
+    // `frame` is not a key.
+    QByteArray maskKeyPng(const QString& sourceId, int64_t frame) const;
 
     // Jobs that were still waiting when the project was saved (requestToJson() each).
     QJsonArray pendingJobs() const { return m_pendingJobs; }
@@ -222,6 +250,7 @@ public:
 private:
     void lockSession(const QString& sessionDir = {}); // a fresh session folder, or adopts one
     void fromJson(const QJsonObject& json, const QString& where); // throws ProjectError
+    void finishMaskWrites(); // on this object's thread
 
     QString m_filePath;
     QString m_mediaDir;
@@ -231,7 +260,21 @@ private:
     std::vector<MediaRecord> m_media;
     QJsonArray m_pendingJobs;
     Timeline m_timeline;
-    std::map<QString, std::set<int64_t>> m_maskKeys; // source id -> keyframes on disk
+    std::map<QString, std::set<int64_t>> m_maskKeys; // source id -> keyframes, queued writes included
+    // Background mask writes: the bytes of each key still to be written and the batch writing
+    // them (empty bytes: a removal), and what each batch touched.
+    struct PendingMask {
+        QByteArray png;
+        uint64_t batch = 0;
+    };
+    struct MaskBatch {
+        QString sourceId;
+        std::vector<int64_t> frames;
+        std::function<void(const QString&)> failed;
+    };
+    std::map<std::pair<QString, int64_t>, PendingMask> m_pendingMasks;
+    std::map<uint64_t, MaskBatch> m_maskBatches;
+    std::unique_ptr<detail::MaskWriter> m_maskWriter; // made on first use
     QString m_sessionDir;
     std::unique_ptr<QLockFile> m_lock;
     mutable int m_nextTakeNumber = 1; // newTakeId() never hands out an id twice
