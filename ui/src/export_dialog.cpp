@@ -1,6 +1,7 @@
 #include "kinora/ui/export_dialog.h"
 
 #include "export_presets.h"
+#include "timeline_ruler.h"
 
 #include "kinora/core/image_sequence.h"
 
@@ -36,17 +37,6 @@ QString rateText(Rational rate)
     const double fps = rate.value();
     return std::abs(fps - std::round(fps)) < 1e-9 ? QString::number(fps, 'f', 0)
                                                   : QString::number(fps, 'f', 3);
-}
-
-QString timecode(int64_t frames, Rational rate)
-{
-    const int64_t fps = std::max<int64_t>(1, std::llround(rate.value()));
-    const int64_t seconds = frames / fps;
-    return QStringLiteral("%1:%2:%3:%4")
-        .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
-        .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'))
-        .arg(frames % fps, 2, 10, QLatin1Char('0'));
 }
 
 // The rates editors deliver at, offered beside the source's own.

@@ -1,5 +1,7 @@
 #include "takes_model.h"
 
+#include "timeline_ruler.h"
+
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/project.h"
 #include "kinora/ui/frame_source.h"
@@ -220,17 +222,6 @@ QPixmap TakesModel::makeThumbnail(QImage image)
     return QPixmap::fromImage(image);
 }
 
-QString TakesModel::timecode(int64_t frames, core::Rational fps)
-{
-    const int64_t nominal = std::max<int64_t>(1, std::llround(fps.valid() ? fps.value() : 24.0));
-    const int64_t seconds = std::max<int64_t>(frames, 0) / nominal;
-    return QStringLiteral("%1:%2:%3:%4")
-        .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
-        .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'))
-        .arg(std::max<int64_t>(frames, 0) % nominal, 2, 10, QLatin1Char('0'));
-}
-
 // The middle frame: from the FrameSource when there is one (null until it has been decoded, then
 // dataChanged follows), else a take's PNG read here (tests and tools without a window).
 QPixmap TakesModel::thumbnail(const QString& id, int64_t frames, const QString& framePath) const
@@ -252,7 +243,8 @@ QString TakesModel::detail(const core::MediaRecord& media) const
     if (media.still)
         return tr("Still");
     return tr("%1 · %2 fps")
-        .arg(timecode(media.frames, media.fps), QLocale().toString(media.fps.value(), 'g', 4));
+        .arg(timecode(media.frames, media.fps.valid() ? media.fps : core::Rational { 24, 1 }),
+            QLocale().toString(media.fps.value(), 'g', 4));
 }
 
 QString TakesModel::toolTip(const core::MediaRecord& media) const
@@ -264,11 +256,11 @@ QString TakesModel::toolTip(const core::MediaRecord& media) const
         + row(tr("File"), m_project->absoluteMediaPath(media))
         + row(tr("Size"), tr("%1×%2").arg(media.width).arg(media.height));
     if (!media.still)
-        html
-            += row(tr("Frames"),
-                   tr("%1 at %2 fps (%3)")
-                       .arg(media.frames)
-                       .arg(QLocale().toString(media.fps.value(), 'g', 6), timecode(media.frames, media.fps)))
+        html += row(tr("Frames"),
+                    tr("%1 at %2 fps (%3)")
+                        .arg(media.frames)
+                        .arg(QLocale().toString(media.fps.value(), 'g', 6),
+                            timecode(media.frames, media.fps.valid() ? media.fps : core::Rational { 24, 1 })))
             + row(tr("Sound"), media.audio ? tr("Yes") : tr("No"));
     return html + QStringLiteral("</table>");
 }

@@ -58,8 +58,6 @@ public:
     // A frame fitted into kThumbnailSize: enlarged by a whole factor with nearest neighbour (a
     // 16x16 take stays crisp), reduced smoothly. Null for a null image.
     static QPixmap makeThumbnail(QImage image);
-    // "HH:MM:SS:FF" of `frames` at `fps` (frames counted at the rounded rate, as editors show).
-    static QString timecode(int64_t frames, core::Rational fps);
 
 private:
     void takeAdded(const QString& id);
