@@ -1,5 +1,7 @@
 #include "kinora/inference/model_manifest.h"
 
+#include "kinora/inference/wan/wan_folder.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -113,10 +115,30 @@ private:
     std::vector<std::string>& m_problems;
 };
 
-bool isPlainFileName(const std::string& name)
+// A path inside the pack: relative, '/'-separated, no "." or ".." step (a Wan folder's components
+// sit in subfolders such as transformer/).
+bool isInsidePack(const std::string& name)
 {
-    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos
-        && name != "." && name != "..";
+    if (name.empty() || name.front() == '/' || name.find('\\') != std::string::npos)
+        return false;
+    size_t start = 0;
+    while (start <= name.size()) {
+        const size_t end = std::min(name.find('/', start), name.size());
+        const auto step = name.substr(start, end - start);
+        if (step.empty() || step == "." || step == "..")
+            return false;
+        start = end + 1;
+    }
+    return true;
+}
+
+// What a component may be: safetensors weights, a Diffusers index of safetensors shards, or (the
+// tokenizer) a SentencePiece model; never a pickle.
+bool isLoadableComponent(const std::string& role, const std::string& file)
+{
+    return (file.size() > 12 && file.ends_with(".safetensors"))
+        || (file.size() > 23 && file.ends_with(".safetensors.index.json"))
+        || (role == "tokenizer" && file.ends_with(".model"));
 }
 
 } // namespace
@@ -149,7 +171,7 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
             + " is newer than this Kinora understands (" + std::to_string(ModelManifest::kFormatVersion)
             + "): update Kinora");
     read.string("name", m.name, true);
-    read.string("family", m.family, true, { "kinora-native" });
+    read.string("family", m.family, true, { "kinora-native", "wan2.1" });
     read.string("version", m.version, true);
     read.string("config", m.config, true);
 
@@ -158,11 +180,10 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
             problems.push_back("components must be an object mapping roles to weight files");
         } else {
             for (const auto& [role, file] : comps->items()) {
-                if (!file.is_string() || !isPlainFileName(file.get<std::string>()))
+                if (!file.is_string() || !isInsidePack(file.get<std::string>()))
                     problems.push_back(
                         "components." + role + " must name a file inside the pack (got " + file.dump() + ")");
-                else if (file.get<std::string>().size() < 12
-                    || !file.get<std::string>().ends_with(".safetensors"))
+                else if (!isLoadableComponent(role, file.get<std::string>()))
                     problems.push_back("components." + role + " must be a .safetensors file (got "
                         + file.dump() + "): Kinora never loads pickled weights");
                 else
@@ -197,7 +218,7 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     read.positiveInt("defaults.steps", m.defaults.steps, true);
     read.number("defaults.guidance", m.defaults.guidance, true, 0.0, 100.0);
     read.string("defaults.sampler", m.defaults.sampler, false,
-        { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" });
+        { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler", "unipc" });
     for (const auto& [name, value] :
         { std::pair { "width", m.defaults.width }, std::pair { "height", m.defaults.height } })
         if (value % m.spatialCompression != 0)
@@ -233,12 +254,23 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     return m;
 }
 
+bool isModelPackFolder(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    return std::filesystem::is_regular_file(dir / kManifestFileName, ec) || wan::looksLikeWanFolder(dir);
+}
+
 ModelManifest loadModelManifest(const std::filesystem::path& dir)
 {
     const auto path = dir / kManifestFileName;
     std::ifstream in(path, std::ios::binary);
-    if (!in)
+    if (!in) {
+        // A folder of Wan weights as downloaded works without one (kinora-cli info
+        // --write-manifest writes it, to pin the choices).
+        if (!std::filesystem::exists(path) && wan::looksLikeWanFolder(dir))
+            return wan::wanManifest(wan::scanWanFolder(dir));
         throw ModelPackError(dir.string(), { std::string("no ") + kManifestFileName + " in this folder" });
+    }
     std::ostringstream text;
     text << in.rdbuf();
     auto manifest = parseModelManifest(text.str(), path.string());

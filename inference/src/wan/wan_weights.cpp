@@ -31,7 +31,8 @@ std::vector<std::filesystem::path> shardsOf(const std::filesystem::path& index)
         throw ModelPackError(index.string(), { std::string("the index is not JSON: ") + e.what() });
     }
     std::set<std::string> files;
-    for (const auto& [name, file] : json.value("weight_map", nlohmann::json::object()).items())
+    const auto weightMap = json.value("weight_map", nlohmann::json::object()); // kept: items() refers to it
+    for (const auto& [name, file] : weightMap.items())
         if (file.is_string())
             files.insert(file.get<std::string>());
     if (files.empty())

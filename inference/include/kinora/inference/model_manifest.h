@@ -39,17 +39,17 @@ struct ManifestDefaults {
     double fps = 8.0;
     int steps = 20;
     double guidance = 5.0;
-    std::string sampler = "dpm++2m"; // ddpm | ddim | euler | euler-a | dpm++2m | flow-euler
+    std::string sampler = "dpm++2m"; // ddpm | ddim | euler | euler-a | dpm++2m | flow-euler | unipc
 };
 
 struct ModelManifest {
     static constexpr int kFormatVersion = 1;
 
     std::string name;
-    std::string family; // "kinora-native" (trained by Kinora); later families for public models
+    std::string family; // "kinora-native" (trained by Kinora) or "wan2.1" (wan/wan_folder.h)
     std::string version; // of the weights
     std::string config; // architecture size within the family: "tiny", "default", ...
-    std::map<std::string, std::string> components; // role ("vae", "denoiser", ...) -> file in the pack
+    std::map<std::string, std::string> components; // role ("vae", "denoiser", ...) -> file in the pack (a path under it)
     int latentChannels = 4;
     int spatialCompression = 8;
     int temporalCompression = 1;
@@ -67,8 +67,13 @@ struct ModelManifest {
 // Parses manifest text; `where` names the file in errors. Throws ModelPackError listing every problem.
 ModelManifest parseModelManifest(std::string_view json, const std::string& where);
 
-// Reads `<dir>/kinora-model.json` and checks that every component file exists in `dir`.
+// Reads `<dir>/kinora-model.json` and checks that every component file exists in `dir`. A folder
+// without one that holds Wan 2.1 weights as downloaded gets the manifest Kinora makes for it
+// (wan/wan_folder.h).
 ModelManifest loadModelManifest(const std::filesystem::path& dir);
+
+// Whether `dir` is a pack a job can name: it has a kinora-model.json, or holds Wan weights.
+bool isModelPackFolder(const std::filesystem::path& dir);
 
 inline constexpr const char* kManifestFileName = "kinora-model.json";
 
