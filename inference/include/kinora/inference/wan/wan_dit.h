@@ -19,10 +19,6 @@
 #include <c10/core/ScalarType.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/linear.h>
-#include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
 #include <array>
@@ -75,6 +71,29 @@ struct DitTrace {
     at::Tensor head; // [B, L, prod(patch) * outDim], before unpatchify
 };
 
+// The layers below allocate their parameters directly with the given options (zero-filled, no
+// random initialisation: a 1.4B model is always loaded from weights) and run through at::linear /
+// at::conv3d, so building the real model on a GPU in bf16 never makes an fp32 copy on the CPU.
+
+// A Linear ("weight" [out, in], "bias" [out]).
+struct WanLinearImpl : torch::nn::Module {
+    WanLinearImpl(int64_t in, int64_t out, const at::TensorOptions& options);
+    at::Tensor forward(const at::Tensor& x);
+    at::Tensor weight, bias;
+};
+TORCH_MODULE(WanLinear);
+
+// Linear, activation, Linear under the names "0" and "2" (text_embedding: GELU-tanh,
+// time_embedding: SiLU; ffn: GELU-tanh).
+struct WanMlpImpl : torch::nn::Module {
+    enum class Act { GeluTanh, Silu };
+    WanMlpImpl(int64_t in, int64_t hidden, int64_t out, Act act, const at::TensorOptions& options);
+    at::Tensor forward(const at::Tensor& x);
+    Act act;
+    WanLinear fc0 { nullptr }, fc2 { nullptr };
+};
+TORCH_MODULE(WanMlp);
+
 // Self- or cross-attention ("self_attn" / "cross_attn"): q, k, v, o with biases, q and k
 // RMS-normed across all heads (norm_q / norm_k weights, fp32 statistics) before the heads split.
 struct WanAttentionImpl : torch::nn::Module {
@@ -85,7 +104,7 @@ struct WanAttentionImpl : torch::nn::Module {
         const at::Tensor& x, const at::Tensor& context, const at::Tensor& ropeCos, const at::Tensor& ropeSin);
     int64_t numHeads;
     double eps;
-    torch::nn::Linear q { nullptr }, k { nullptr }, v { nullptr }, o { nullptr };
+    WanLinear q { nullptr }, k { nullptr }, v { nullptr }, o { nullptr };
     at::Tensor normQ, normK; // "norm_q.weight", "norm_k.weight"
 };
 TORCH_MODULE(WanAttention);
@@ -93,13 +112,14 @@ TORCH_MODULE(WanAttention);
 // One WanAttentionBlock: modulated self-attention, cross-attention, modulated FFN.
 struct WanDitBlockImpl : torch::nn::Module {
     WanDitBlockImpl(const DitConfig& config, const at::TensorOptions& options);
-    // x: [B, L, dim] (module dtype); e0: [B, 6, dim] fp32; text: [B, textLen, dim].
+    // x: [B, L, dim] (module dtype); e0: [B, 6, dim]; text: [B, textLen, dim].
     at::Tensor forward(const at::Tensor& x, const at::Tensor& e0, const at::Tensor& text,
         const at::Tensor& ropeCos, const at::Tensor& ropeSin);
+    int64_t dim;
     double eps;
     WanAttention selfAttn { nullptr }, crossAttn { nullptr };
-    torch::nn::LayerNorm norm3 { nullptr }; // fp32, affine; null without crossAttnNorm
-    torch::nn::Linear ffn0 { nullptr }, ffn2 { nullptr }; // "ffn.0", "ffn.2"
+    at::Tensor norm3Weight, norm3Bias; // fp32 affine cross-attention LayerNorm; undefined without
+    WanMlp ffn { nullptr }; // "ffn.0", "ffn.2"
     at::Tensor modulation; // [1, 6, dim] fp32
 };
 TORCH_MODULE(WanDitBlock);
@@ -108,8 +128,9 @@ TORCH_MODULE(WanDitBlock);
 struct WanDitHeadImpl : torch::nn::Module {
     WanDitHeadImpl(const DitConfig& config, const at::TensorOptions& options);
     at::Tensor forward(const at::Tensor& x, const at::Tensor& e);
+    int64_t dim;
     double eps;
-    torch::nn::Linear head { nullptr };
+    WanLinear head { nullptr };
     at::Tensor modulation; // [1, 2, dim] fp32
 };
 TORCH_MODULE(WanDitHead);
@@ -135,10 +156,10 @@ public:
     // The RoPE cos/sin tables for a grid of (f, h, w) tokens: [f*h*w, headDim] fp32 each.
     std::pair<at::Tensor, at::Tensor> rope(int64_t f, int64_t h, int64_t w, const c10::Device& device) const;
 
-    torch::nn::Conv3d patchEmbedding { nullptr };
-    torch::nn::Sequential textEmbedding { nullptr }; // Linear, GELU(tanh), Linear
-    torch::nn::Sequential timeEmbedding { nullptr }; // Linear, SiLU, Linear (fp32)
-    torch::nn::Sequential timeProjection { nullptr }; // SiLU, Linear
+    at::Tensor patchWeight, patchBias; // "patch_embedding.weight" / ".bias" (a Conv3d)
+    WanMlp textEmbedding { nullptr }; // Linear, GELU(tanh), Linear
+    WanMlp timeEmbedding { nullptr }; // Linear, SiLU, Linear (fp32)
+    WanLinear timeProjection { nullptr }; // "time_projection.1", after a SiLU
     torch::nn::ModuleList blocks { nullptr }; // WanDitBlock
     WanDitHead head { nullptr };
 
