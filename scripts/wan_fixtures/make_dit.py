@@ -3,7 +3,8 @@ every real code path, run at three timesteps with every intermediate captured.
 
 Writes tests/inference/fixtures/wan/
   dit.safetensors           inputs, the timestep-independent intermediates (RoPE tables, text
-                            embedding, patch tokens) and the others per timestep (prefix t<step>.)
+                            embedding, patch tokens) and the others per timestep (prefix t<step>.),
+                            and the output of the model loaded in bf16 (bf16.t500.output)
   dit_diffusers.safetensors the weights under diffusers' names
   dit_original.safetensors  the same weights under the original Wan names (the inverse of
                             diffusers' converter, checked by running the converter on them)
@@ -14,6 +15,7 @@ length 1024. The latent is [1, 16, 3, 8, 12] (a 3 x 4 x 6 token grid: non-square
 what Wan's pipeline feeds the transformer: 7 real rows then zeros up to 512 (`_get_t5_prompt_embeds`
 trims the encoder output to the real tokens and pads it with zeros to max_sequence_length)."""
 
+import copy
 import sys
 
 import torch
@@ -39,6 +41,7 @@ CONFIG = dict(
     rope_max_seq_len=1024,
 )
 TIMESTEPS = (999, 500, 1)
+BF16_TIMESTEP = 500
 TEXT_LEN = 512
 REAL_ROWS = 7
 # Intermediates that do not depend on the timestep.
@@ -135,6 +138,23 @@ def main() -> None:
             tensors[f"t{step}.output"] = out
     for h in hooks:
         h.remove()
+
+    # The same model as diffusers runs it in bf16: what from_pretrained(torch_dtype=bfloat16) makes
+    # (its rule, done by hand because it needs accelerate: a tensor stays fp32 when a part of its
+    # name is in _keep_in_fp32_modules — the RoPE tables, the time embedder, the modulation tables,
+    # the norms), fed bf16 inputs like WanPipeline.
+    half = copy.deepcopy(model).to(torch.bfloat16).eval()
+    keep = set(WanTransformer3DModel._keep_in_fp32_modules)
+    full = dict(model.named_parameters()) | dict(model.named_buffers())
+    for name, tensor in list(half.named_parameters()) + list(half.named_buffers()):
+        if keep & set(name.split(".")):
+            tensor.data = full[name].data.clone()  # the fp32 values, not bf16 ones cast back
+    assert half.condition_embedder.time_embedder.linear_1.weight.dtype == torch.float32
+    assert half.blocks[0].attn1.to_q.weight.dtype == torch.bfloat16
+    with torch.no_grad():
+        timestep = torch.tensor([float(BF16_TIMESTEP)])
+        out = half(latent.bfloat16(), timestep, context.bfloat16(), return_dict=False)[0]
+    tensors[f"bf16.t{BF16_TIMESTEP}.output"] = out.float()
 
     meta = {
         "config": CONFIG,
