@@ -151,6 +151,20 @@ TEST(WanDit, EveryIntermediateMatchesDiffusersFp32)
     }
 }
 
+TEST(WanDit, BatchesSamplesWithTheirOwnTimestepsAndContexts)
+{
+    // Classifier-free guidance runs the prompt and the negative prompt as one batch: each sample
+    // must get its own timestep and text, and equal what it gives alone.
+    torch::NoGradGuard noGrad;
+    auto dit = loadWanDit(fixtureWeights("original"), c10::kCPU, at::kFloat, kHeads);
+    const auto latent = fixture("latent"), context = fixture("context");
+    const auto other = torch::zeros_like(context); // an empty prompt's rows
+    const auto both = dit->forward(
+        at::cat({ latent, latent }), torch::tensor({ 999.0f, 1.0f }), at::cat({ context, other }));
+    expectClose("batch[0] t999", both.slice(0, 0, 1), fixture("t999.output"));
+    expectClose("batch[1] alone", both.slice(0, 1, 2), dit->forward(latent, torch::tensor({ 1.0f }), other));
+}
+
 TEST(WanDit, BothNamingsLoadTheSameModel)
 {
     torch::NoGradGuard noGrad;
