@@ -61,7 +61,7 @@ struct DitConfig {
 // detached copies as computed (the module's dtype, or fp32 where the computation is fp32).
 struct DitTrace {
     at::Tensor timeSinusoid; // [B, freqDim] fp32, cos first
-    at::Tensor timeEmbedding; // [B, dim] "e" / diffusers temb
+    at::Tensor timeEmbedding; // [B, dim] fp32 "e" / diffusers temb, before the cast to the module dtype
     at::Tensor timeProjection; // [B, 6, dim] "e0" / diffusers timestep_proj
     at::Tensor ropeCos; // [L, headDim] fp32, each value repeated for the pair it rotates
     at::Tensor ropeSin; // [L, headDim]
