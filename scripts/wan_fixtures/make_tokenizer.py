@@ -1,17 +1,19 @@
 """The umT5 tokenizer's parity fixture: a small SentencePiece unigram model that stands in for
 umT5's spiece.model (same special ids: pad 0, eos 1, bos 2, unk 3; byte fallback; the default
 nmt_nfkc normaliser), trained here on a corpus of English, Chinese, punctuation, emoji and numbers,
-and the golden ids of a prompt corpus as Wan computes them: its text cleaning, the pieces' ids, EOS
+and the golden ids of a prompt corpus as Wan computes them: its text cleaning (ftfy, html.unescape
+twice, whitespace), transformers' fast T5 tokenizer over the same model (Wan's AutoTokenizer), EOS
 (1) appended, truncated to 512 with EOS kept last, not padded.
 
 Writes tests/inference/fixtures/wan/umt5_tokenizer.model and umt5_tokenizer.safetensors (the ids of
-every prompt concatenated, their offsets; the prompts, their cleaned text and the comparison with
-transformers' T5Tokenizer in the metadata).
+every prompt concatenated, their offsets; the prompts and their cleaned text in the metadata).
 
-Wan cleans with ftfy.fix_text first; Kinora keeps only its quote straightening (no ftfy in C++), so
-the golden ids are made that way, and the metadata records for which prompts the whole of ftfy would
-have changed the ids. CLEAN_CASES are edge cases of the cleaning alone (HTML references as Python's
-html.unescape reads them, Unicode whitespace), with the cleaned text expected."""
+Kinora cleans without ftfy (only its quote straightening) and tokenises with SentencePiece itself;
+the script fails unless that gives the golden ids for every prompt, except the one difference kept
+on purpose: `</s>` typed in a prompt is a special token to transformers and text to SentencePiece
+(that prompt's golden is SentencePiece's, and the metadata lists it). CLEAN_CASES are edge cases of
+the cleaning alone (HTML references as Python's html.unescape reads them, Unicode whitespace), with
+the cleaned text expected."""
 
 import html
 import io
@@ -156,20 +158,28 @@ def main() -> None:
     model_path.write_bytes(proto)
     sp = spm.SentencePieceProcessor(model_proto=proto)
     prompts = prompt_corpus(sp)
-    cleaned = [kinora_clean(p) for p in prompts]
-    ids = [golden(sp, c) for c in cleaned]
-    ftfy_changes = [i for i, p in enumerate(prompts) if golden(sp, wan_clean(p)) != ids[i]]
+    # The golden: what Wan does, i.e. its whole cleaning (ftfy included) and transformers' fast
+    # T5 tokenizer over the model, in umT5's layout (unk 3, byte fallback).
+    cleaned = [wan_clean(p) for p in prompts]
     converted, fixed = hf_tokenizers(model_path)
-    differs = {}
-    for label, tok in (("as_converted", converted), ("unk3_byte_fallback", fixed)):
-        hf = hf_ids(tok, cleaned)
-        differs[label] = [i for i in range(len(ids)) if hf[i] != ids[i]]
-        for i in differs[label]:
-            print(f"T5Tokenizer {label} differs on prompt {i}: {cleaned[i][:50]!r}")
-            print("  spm:", sp.id_to_piece(ids[i][:24]))
-            print("  hf: ", sp.id_to_piece(hf[i][:24]))
-    print(f"{len(prompts)} prompts, lengths {[len(x) for x in ids]}; ftfy would change {ftfy_changes};"
-          f" T5Tokenizer {converted.backend_tokenizer.model}: differs on {differs}")
+    ids = hf_ids(fixed, cleaned)
+    # Kinora: its cleaning (ftfy's quote straightening only) and SentencePiece itself.
+    kinora = [golden(sp, kinora_clean(p)) for p in prompts]
+    # transformers matches `</s>`, `<pad>`, `<unk>` typed in a prompt as special tokens; SentencePiece
+    # (and Kinora) reads them as text. Those prompts' goldens are SentencePiece's, listed here.
+    special_text = [i for i, p in enumerate(prompts) if any(t in p for t in ("</s>", "<pad>", "<unk>"))]
+    for i in special_text:
+        assert ids[i] != kinora[i], f"prompt {i}: expected transformers to read its special-token text"
+        ids[i] = kinora[i]
+    mismatch = [i for i in range(len(ids)) if ids[i] != kinora[i]]
+    for i in mismatch:
+        print(f"Kinora differs from transformers on prompt {i}: {cleaned[i][:50]!r}")
+        print("  hf:    ", sp.id_to_piece(ids[i][:24]))
+        print("  kinora:", sp.id_to_piece(kinora[i][:24]))
+    assert not mismatch, "the corpus must tokenise alike in Kinora and transformers"
+    as_converted = [i for i, x in enumerate(hf_ids(converted, cleaned)) if x != ids[i]]
+    print(f"{len(prompts)} prompts, lengths {[len(x) for x in ids]}; special-token text in {special_text};"
+          f" transformers' own T5 conversion ({converted.backend_tokenizer.model}) differs on {as_converted}")
     offsets = [0]
     for x in ids:
         offsets.append(offsets[-1] + len(x))
@@ -177,15 +187,16 @@ def main() -> None:
         "ids": torch.tensor([t for x in ids for t in x], dtype=torch.int64),
         "offsets": torch.tensor(offsets, dtype=torch.int64),
     }, {
-        "what": "umT5 tokenizer goldens: Wan's cleaning (of ftfy only uncurl_quotes), ids, EOS, <= 512",
+        "what": "umT5 tokenizer goldens: Wan's cleaning, transformers' T5 tokenizer (unk 3, byte fallback),"
+                " EOS, <= 512 ids; special-token text as SentencePiece reads it",
         "prompts": json.dumps(prompts, ensure_ascii=False),
         "cleaned": json.dumps(cleaned, ensure_ascii=False),
         "clean_cases": json.dumps([[c, kinora_clean(c)] for c in CLEAN_CASES], ensure_ascii=False),
         "max_length": MAX_LEN,
         "piece_size": sp.get_piece_size(),
-        "ftfy_would_change": ftfy_changes,
-        "hf_tokenizer": f"transformers T5Tokenizer: {converted.backend_tokenizer.model}",
-        "hf_differs": differs,
+        "special_text_prompts": special_text,
+        "hf_tokenizer": f"transformers {type(fixed).__name__}: {fixed.backend_tokenizer.model}",
+        "hf_as_converted_differs": as_converted,
     })
     print(f"{model_path.name}: {len(proto) / 1024:.0f} KiB, {sp.get_piece_size()} pieces")
 

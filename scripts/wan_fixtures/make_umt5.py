@@ -6,11 +6,14 @@ the norms' ones matter.
 Writes tests/inference/fixtures/wan/:
 - umt5_weights_hf.safetensors: the weights under transformers' names (shared.weight, encoder.*);
 - umt5_weights_wan.safetensors: the same tensors under Wan's original t5.py names;
-- umt5.safetensors: two prompts' ids and masks [2, 512] (20 and 7 real tokens, EOS last), each
-  block's output for prompt 0 (all 512 rows: the pad rows are where the capped buckets act), the
-  final output [2, 512, 32] and each prompt trimmed to its real length, as Wan's T5EncoderModel
-  trims; and, for encodePrompts, two text prompts tokenised with the fixture tokenizer (run
-  make_tokenizer.py first), encoded over 512 padded positions and trimmed."""
+- umt5.safetensors: three prompts' ids and masks [3, 512] (300, 20 and 7 real tokens, EOS last:
+  distances past max_distance 128 reach the capped buckets), each block's output [3, 512, 16] (pad
+  rows included), the final output and each prompt trimmed to its real length, as Wan's
+  T5EncoderModel trims; and, for encodePrompts, two text prompts tokenised with the fixture
+  tokenizer (run make_tokenizer.py first), encoded over 512 padded positions and trimmed.
+
+The attention width (4 heads x 8 = 32) differs from d_model (16), so a wiring that confuses them
+fails to load."""
 
 import torch
 from transformers import UMT5Config, UMT5EncoderModel
@@ -82,30 +85,34 @@ def main() -> None:
     seed(14)
     sp, text_ids = tokenizer_ids()
     config = UMT5Config(
-        vocab_size=sp.get_piece_size(), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
+        vocab_size=sp.get_piece_size(), d_model=16, d_kv=8, d_ff=48, num_layers=3, num_heads=4,
         relative_attention_num_buckets=32, relative_attention_max_distance=128,
         feed_forward_proj="gated-gelu", layer_norm_epsilon=1e-6, dropout_rate=0.0,
         pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
-    model = UMT5EncoderModel(config, attn_implementation="eager").eval()
+    model = UMT5EncoderModel._from_config(config, attn_implementation="eager").eval()
     perturb(model)
+    # Every block has a position bias table of its own (umT5, unlike T5, shares none).
+    tables = [b.layer[0].SelfAttention.relative_attention_bias.weight for b in model.encoder.block]
+    assert all(b.layer[0].SelfAttention.has_relative_attention_bias for b in model.encoder.block)
+    assert not torch.equal(tables[0], tables[1])
     assert config.dense_act_fn == "gelu_new", config.dense_act_fn
 
-    real = [20, 7]
+    real = [300, 20, 7]
     rows = [torch.randint(4, config.vocab_size, (n - 1,)).tolist() + [1] for n in real]
     ids, mask = batch(rows)
     out, layers = encode(model, ids, mask)
     tensors = {"ids": ids, "mask": mask, "final": out}
     for i, layer in enumerate(layers):
-        tensors[f"layer{i}.prompt0"] = layer[0]
+        tensors[f"layer{i}"] = layer
     # Wan's T5EncoderModel.__call__: [u[:v] for u, v in zip(context, seq_lens)].
     for i, n in enumerate(mask.sum(1).tolist()):
-        tensors[f"trimmed{i}"] = out[i, :n]
+        tensors[f"trimmed{i}"] = out[i, :n].clone()
 
     text_ids_t, text_mask = batch(text_ids)
     text_out, _ = encode(model, text_ids_t, text_mask)
     for i, n in enumerate(text_mask.sum(1).tolist()):
-        tensors[f"prompt{i}.ids"] = text_ids_t[i, :n]
-        tensors[f"prompt{i}.trimmed"] = text_out[i, :n]
+        tensors[f"prompt{i}.ids"] = text_ids_t[i, :n].clone()
+        tensors[f"prompt{i}.trimmed"] = text_out[i, :n].clone()
 
     state = {k: v.clone() for k, v in model.state_dict().items() if k != "encoder.embed_tokens.weight"}
     assert torch.equal(model.state_dict()["encoder.embed_tokens.weight"], state["shared.weight"])

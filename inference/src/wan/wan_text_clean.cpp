@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <string_view>
 
 namespace kinora::inference::wan {
@@ -21,7 +22,7 @@ struct Entity {
 // Python's html.entities.html5 restricted to the HTML 4 names, &apos; and the upper-case legacy
 // spellings (generated from Python 3.11's table), sorted by name for binary search.
 // clang-format off
-constexpr std::array kEntities = {
+constexpr Entity kEntities[] = {
     { "AElig", 0xC6, true }, { "AMP", 0x26, true }, { "Aacute", 0xC1, true }, { "Acirc", 0xC2, true },
     { "Agrave", 0xC0, true }, { "Alpha", 0x391, false }, { "Aring", 0xC5, true }, { "Atilde", 0xC3, true },
     { "Auml", 0xC4, true }, { "Beta", 0x392, false }, { "COPY", 0xA9, true }, { "Ccedil", 0xC7, true },
@@ -106,9 +107,9 @@ constexpr std::array<char32_t, 32> kCp1252 = { 0x20AC, 0x81, 0x201A, 0x192, 0x20
 
 const Entity* findEntity(std::string_view name)
 {
-    const auto it = std::lower_bound(kEntities.begin(), kEntities.end(), name,
+    const auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
         [](const Entity& e, std::string_view n) { return e.name < n; });
-    return it != kEntities.end() && it->name == name ? &*it : nullptr;
+    return it != std::end(kEntities) && it->name == name ? &*it : nullptr;
 }
 
 std::u32string decodeUtf8(const std::string& text)
