@@ -13,7 +13,7 @@ the script fails unless that gives the golden ids for every prompt, except the o
 on purpose: `</s>` typed in a prompt is a special token to transformers and text to SentencePiece
 (that prompt's golden is SentencePiece's, and the metadata lists it). CLEAN_CASES are edge cases of
 the cleaning alone (HTML references as Python's html.unescape reads them, Unicode whitespace), with
-the cleaned text expected."""
+the cleaned text expected, and random strings of such fragments."""
 
 import html
 import io
@@ -59,6 +59,40 @@ CLEAN_CASES = [
     "zero\u200bwidth stays, \x1cfile sep inside\x1f, tab\tand\x07bell",
     "&#32;&#32;spaces from entities&#9;&#10;",
 ]
+
+
+def fuzz_clean_cases(count: int = 300) -> list:
+    """Random strings of reference fragments, quotes and whitespace, for the cleaning's parity.
+    Kinora knows the HTML 4 names (and &apos;), Python all of HTML5's: strings where that matters
+    (e.g. "&in;") are left out, and counted."""
+    import random
+
+    from html import entities
+
+    fragments = ["&", "&", "&#", "&#x", "&#X", ";", ";", "amp", "AMP", "lt", "gt", "quot", "apos", "not",
+                 "in", "it", "copy", "reg", "nbsp", "alpha", "Alpha", "eacute", "0", "9", "12", "65", "128",
+                 "150", "x41", "FFFE", "D800", "1114112", "a", "b", "x", "é", "猫", "🎬", "<", ">", "#", " ",
+                 "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028",
+                 "\u3000", "\u200b", "“", "”", "‘", "’", "ʼ", "‛", "‟", "«"]
+    html4 = {f"{name};" for name in entities.name2codepoint} | {"apos;"}
+    restricted = {k: v for k, v in entities.html5.items() if k in html4 or not k.endswith(";")}
+    rng = random.Random(14)
+    cases, skipped = [], 0
+    while len(cases) < count:
+        text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 12)))
+        full = kinora_clean(text)
+        saved = html._html5
+        html._html5 = restricted
+        try:
+            same = kinora_clean(text) == full
+        finally:
+            html._html5 = saved
+        if same:
+            cases.append(text)
+        else:
+            skipped += 1
+    print(f"{count} random cleaning cases ({skipped} left out: an HTML5-only name)")
+    return cases
 
 
 def training_corpus() -> list:
@@ -191,7 +225,8 @@ def main() -> None:
                 " EOS, <= 512 ids; special-token text as SentencePiece reads it",
         "prompts": json.dumps(prompts, ensure_ascii=False),
         "cleaned": json.dumps(cleaned, ensure_ascii=False),
-        "clean_cases": json.dumps([[c, kinora_clean(c)] for c in CLEAN_CASES], ensure_ascii=False),
+        "clean_cases": json.dumps([[c, kinora_clean(c)] for c in CLEAN_CASES + fuzz_clean_cases()],
+                                  ensure_ascii=False),
         "max_length": MAX_LEN,
         "piece_size": sp.get_piece_size(),
         "special_text_prompts": special_text,
