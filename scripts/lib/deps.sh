@@ -20,6 +20,8 @@ KINORA_APT_PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-video-dev libopencv-photo-dev libopencv-imgcodecs-dev
   # header-only and test libraries
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
+  # SentencePiece: Wan 2.1's umT5 prompt tokenizer (optional to the build: without it, no Wan prompts)
+  libsentencepiece-dev
   # a display for GUI runs on headless machines
   xvfb xauth xdotool
 )
