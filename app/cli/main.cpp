@@ -12,10 +12,12 @@
 #include "kinora/core/model_eval.h"
 #include "kinora/core/model_training.h"
 #include "kinora/inference/job_flags.h"
+#include "kinora/inference/wan/wan_folder.h"
 #include "media_commands.h"
 
 #include <CLI/CLI.hpp>
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 
@@ -152,10 +154,16 @@ int runDiffusion(const std::string& command, DiffusionTask task, const Diffusion
     }
 }
 
-int runInfo(const std::string& path, bool json)
+int runInfo(const std::string& path, bool json, bool writeManifest)
 {
     const QString target = QString::fromStdString(path);
     try {
+        if (writeManifest) {
+            if (!QFileInfo(target).isDir())
+                throw std::invalid_argument(path + " is not a folder: --write-manifest takes a model folder");
+            const auto written = kinora::inference::wan::writeWanManifest(QFile::encodeName(target).toStdString());
+            std::cerr << "wrote " << written.string() << "\n";
+        }
         if (!QFileInfo(target).isDir())
             return kinora::cli::runMediaInfo(path, json);
         const auto info = kinora::core::describeModelPack(target);
@@ -356,6 +364,10 @@ int main(int argc, char** argv)
             "a video file, a pattern such as in/%03d.png, or a model pack folder")
         ->required();
     info->add_flag("--json", infoJson, "print JSON");
+    bool infoWriteManifest = false;
+    info->add_flag("--write-manifest", infoWriteManifest,
+        "for a folder of Wan 2.1 weights: write the kinora-model.json Kinora would use for it, to pin "
+        "or edit its choices (a folder without one works as it is)");
     choose(info);
 
     kinora::cli::EncodeOptions encode;
@@ -426,7 +438,7 @@ int main(int argc, char** argv)
     if (chosen == "inpaint")
         return runDiffusion(chosen, DiffusionTask::Inpaint, o);
     if (chosen == "info")
-        return runInfo(infoPath, infoJson);
+        return runInfo(infoPath, infoJson, infoWriteManifest);
     if (chosen == "encode") {
         installInterruptHandler();
         return kinora::cli::runEncode(encode, interrupted);

@@ -13,6 +13,7 @@
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/sidecar.h"
 #include "kinora/inference/tasks.h"
+#include "kinora/inference/wan/wan_folder.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -103,15 +104,16 @@ at::Tensor masksToTensor(const std::vector<QImage>& masks)
     return (framesToTensor(rgb)[0] >= 0.5).to(at::kFloat);
 }
 
+// A kinora-model.json, or a folder of Wan weights as downloaded (model_manifest.h).
 bool isPack(const QString& dir)
 {
-    return QFileInfo(QDir(dir).filePath(inf::kManifestFileName)).isFile();
+    return inf::isModelPackFolder(localPath(dir));
 }
 
 QString packProblem(const QString& dir)
 {
     return QFileInfo(dir).isDir()
-        ? QStringLiteral("%1 has no %2").arg(dir, QLatin1String(inf::kManifestFileName))
+        ? QStringLiteral("%1 has no %2 and no Wan 2.1 weights").arg(dir, QLatin1String(inf::kManifestFileName))
         : QStringLiteral("%1 does not exist").arg(dir);
 }
 
@@ -534,13 +536,18 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
 
 ModelPackInfo describeModelPack(const QString& dir)
 {
-    inf::NativeModel model;
-    try {
-        model = inf::loadNativePack(localPath(dir));
-    } catch (const c10::Error& e) {
-        throw std::runtime_error(e.what_without_backtrace());
+    inf::ModelManifest m = inf::loadModelManifest(localPath(dir));
+    std::map<std::string, int64_t> parameters;
+    if (m.family == inf::wan::kWanFamily) {
+        // Counted from the headers: loading 7 B parameters to count them would take minutes.
+        parameters = inf::wan::wanParameterCounts(localPath(dir), m);
+    } else {
+        try {
+            parameters = inf::loadNativePack(localPath(dir)).parameterCounts();
+        } catch (const c10::Error& e) {
+            throw std::runtime_error(e.what_without_backtrace());
+        }
     }
-    const auto& m = model.manifest;
     const auto q = [](const std::string& s) { return QString::fromStdString(s); };
     ModelPackInfo info;
     info.dir = QFileInfo(dir).absoluteFilePath();
@@ -563,7 +570,7 @@ ModelPackInfo describeModelPack(const QString& dir)
     info.sampler = q(m.defaults.sampler);
     for (const auto& [role, file] : m.components)
         info.components.emplace_back(q(role), q(file));
-    for (const auto& [role, count] : model.parameterCounts())
+    for (const auto& [role, count] : parameters)
         info.parameters.emplace_back(q(role), count);
     return info;
 }

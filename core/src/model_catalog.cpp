@@ -70,8 +70,8 @@ ModelPackEntry readModelPack(const QString& dir, const QString& origin)
         entry.error = tr("%1 does not exist").arg(entry.dir);
         return entry;
     }
-    if (!QFileInfo::exists(QDir(entry.dir).filePath(QLatin1String(inf::kManifestFileName)))) {
-        entry.error = tr("%1 has no %2").arg(entry.dir, QLatin1String(inf::kManifestFileName));
+    if (!inf::isModelPackFolder(QFile::encodeName(entry.dir).toStdString())) {
+        entry.error = tr("%1 has no %2 and no Wan 2.1 weights").arg(entry.dir, QLatin1String(inf::kManifestFileName));
         return entry;
     }
     try {
@@ -108,7 +108,7 @@ std::vector<ModelPackEntry> listModelPacks(const QStringList& added)
     const auto add = [&](const QString& dir, const QString& origin, bool skipMissing) {
         if (dir.isEmpty())
             return;
-        if (skipMissing && !QFileInfo::exists(QDir(dir).filePath(QLatin1String(inf::kManifestFileName))))
+        if (skipMissing && !inf::isModelPackFolder(QFile::encodeName(dir).toStdString()))
             return; // a default place that holds no pack is not a pack
         if (!seen.insert(canonical(dir)).second)
             return;
@@ -127,7 +127,8 @@ QStringList samplerNames()
     // The names parseSamplerKind() accepts (inference/src/sampler.cpp), in its order; the sampler
     // header needs ATen, which core keeps to the few files that run the engine.
     return { QStringLiteral("ddpm"), QStringLiteral("ddim"), QStringLiteral("euler"),
-        QStringLiteral("euler-a"), QStringLiteral("dpm++2m"), QStringLiteral("flow-euler") };
+        QStringLiteral("euler-a"), QStringLiteral("dpm++2m"), QStringLiteral("flow-euler"),
+        QStringLiteral("unipc") };
 }
 
 QString checkGenerationSize(const ModelPackEntry& pack, int width, int height, int frames)

@@ -155,7 +155,7 @@ TEST_F(ModelCatalogTest, SizesThePackCannotMakeAreRefused)
 TEST_F(ModelCatalogTest, SamplerNamesAreTheEnginesNames)
 {
     const QStringList names = samplerNames();
-    for (const char* name : { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" })
+    for (const char* name : { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler", "unipc" })
         EXPECT_TRUE(names.contains(QLatin1String(name))) << name;
-    EXPECT_EQ(names.size(), 6);
+    EXPECT_EQ(names.size(), 7);
 }

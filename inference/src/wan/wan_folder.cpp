@@ -380,6 +380,55 @@ std::optional<int64_t> configuredHeads(const fs::path& dir, const fs::path& file
     return headsFromConfig(dir / file.parent_path() / "config.json");
 }
 
+fs::path writeWanManifest(const fs::path& dir)
+{
+    const auto path = dir / kManifestFileName;
+    if (fs::exists(path))
+        throw std::runtime_error(path.string() + " already exists: delete it first to write a new one");
+    const auto json = wanManifest(scanWanFolder(dir)).toJson();
+    const auto partial = dir / (std::string(kManifestFileName) + ".partial");
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << json;
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(partial, ec);
+            throw std::runtime_error("cannot write " + path.string() + " (is the folder writable, the disk full?)");
+        }
+    }
+    fs::rename(partial, path);
+    return path;
+}
+
+std::map<std::string, int64_t> wanParameterCounts(const fs::path& dir, const ModelManifest& manifest)
+{
+    std::map<std::string, int64_t> counts;
+    int64_t total = 0;
+    for (const char* role : { "denoiser", "vae", "text_encoder" }) {
+        const auto it = manifest.components.find(role);
+        if (it == manifest.components.end())
+            continue;
+        int64_t n = 0;
+        const auto header = readWeights(dir, it->second);
+        for (const auto& [name, entry] : header.entries) {
+            if (endsWith(name, "spiece_model"))
+                continue; // the embedded tokenizer's bytes
+            if (endsWith(name, "encoder.embed_tokens.weight")
+                && header.entries.count(name.substr(0, name.size() - 27) + "shared.weight"))
+                continue; // transformers' tied copy of shared.weight
+            int64_t numel = 1;
+            for (auto d : entry.shape)
+                numel *= static_cast<int64_t>(d);
+            n += numel;
+        }
+        counts[role] = n;
+        total += n;
+    }
+    counts["total"] = total;
+    return counts;
+}
+
 std::vector<std::array<double, 3>> wanPreviewMatrix()
 {
     // ComfyUI's Wan21 latent_rgb_factors (comfy/latent_formats.py), fitted there on the real Wan

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,16 @@ WanFolder scanWanFolder(const std::filesystem::path& dir);
 // cards), the 4x8x8 causal geometry (sizes multiples of 16) and the preview matrix
 // (wanPreviewMatrix).
 ModelManifest wanManifest(const WanFolder& folder);
+
+// Writes wanManifest(scanWanFolder(dir)) as dir/kinora-model.json (under a temporary name first,
+// renamed over when complete), so that a folder's choices can be pinned and edited. Refuses with
+// std::runtime_error when the folder already has one, ModelPackError as scanWanFolder. Returns
+// the file written.
+std::filesystem::path writeWanManifest(const std::filesystem::path& dir);
+
+// Parameters per component ("denoiser", "vae", "text_encoder") and in total ("total") of the
+// files a Wan manifest names, counted from their headers without loading them.
+std::map<std::string, int64_t> wanParameterCounts(const std::filesystem::path& dir, const ModelManifest& manifest);
 
 // What the weights file `file` (relative to `dir`) holds, from its header: prefix, naming, dtype,
 // and its role ("denoiser", "vae", "text_encoder"; "" when it holds none of them). For loading
