@@ -24,14 +24,14 @@ template <typename F> at::Tensor perFrame(const at::Tensor& x, F&& f)
     return y.view({ b, t, y.size(1), y.size(2), y.size(3) }).permute({ 0, 2, 1, 3, 4 });
 }
 
-// A holder for children with the reference's Sequential indices ("residual.0", "head.2").
 // SiLU in place on a tensor nobody else holds (a norm's fresh output).
-at::Tensor silu(at::Tensor x)
+at::Tensor siluInPlace(at::Tensor x)
 {
     at::silu_(x);
     return x;
 }
 
+// A holder for children with the reference's Sequential indices ("residual.0", "head.2").
 std::shared_ptr<torch::nn::Module> holder(torch::nn::Module& parent, const std::string& name)
 {
     return parent.register_module(name, std::make_shared<torch::nn::Module>());
@@ -123,8 +123,8 @@ at::Tensor ResidualBlockImpl::forward(const at::Tensor& x, VaeCache& cache)
 {
     // The 1x1x1 shortcut has no temporal context: it takes no cache slot.
     const auto h = shortcut ? shortcut->forward(x) : x;
-    auto y = conv1->forward(silu(norm1(x)), cache);
-    y = conv2->forward(silu(norm2(y)), cache);
+    auto y = conv1->forward(siluInPlace(norm1(x)), cache);
+    y = conv2->forward(siluInPlace(norm2(y)), cache);
     return y.add_(h);
 }
 

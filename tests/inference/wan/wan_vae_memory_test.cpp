@@ -97,7 +97,7 @@ private:
 };
 
 // Bytes allocated at the peak of a decode of `frames` latent frames, beyond the output itself.
-int64_t decodeWorkingSet(const WanVae& vae, int64_t frames)
+int64_t decodeWorkingSet(WanVae vae, int64_t frames)
 {
     torch::manual_seed(5);
     const auto z = torch::randn({ 1, 16, frames, 8, 8 });
@@ -117,7 +117,7 @@ int64_t decodeWorkingSet(const WanVae& vae, int64_t frames)
 
 TEST(WanVaeMemory, CacheHoldsTwoFramesPerLayerWhateverTheLength)
 {
-    const auto vae = loadFixtureVae();
+    auto vae = loadFixtureVae();
     torch::NoGradGuard noGrad;
     torch::manual_seed(4);
     const auto x = vae->conv2->forward(torch::randn({ 1, 16, 9, 4, 6 }));
@@ -143,7 +143,7 @@ TEST(WanVaeMemory, CacheHoldsTwoFramesPerLayerWhateverTheLength)
 
 TEST(WanVaeMemory, DecodePeakDoesNotGrowWithTheClip)
 {
-    const auto vae = loadFixtureVae();
+    auto vae = loadFixtureVae();
     const CountingScope counting;
     {
         const auto probe = torch::empty({ 1000 }, at::kFloat);

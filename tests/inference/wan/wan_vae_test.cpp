@@ -94,7 +94,7 @@ void expectParity(const std::string& what, const at::Tensor& ours, const at::Ten
 }
 
 // What WanPipeline hands vae.decode: z / (1 / std) + mean.
-at::Tensor unnormalise(const WanVae& vae, const at::Tensor& z)
+at::Tensor unnormalise(WanVae vae, const at::Tensor& z)
 {
     const auto& c = vae->config();
     const auto list = [](const std::vector<double>& v) {
@@ -105,7 +105,7 @@ at::Tensor unnormalise(const WanVae& vae, const at::Tensor& z)
 
 // The decoder's chunks before the clamp, through the public blocks and one cache.
 std::vector<at::Tensor> decoderChunks(
-    const WanVae& vae, const at::Tensor& z, VaeCache& cache, at::Tensor* conv2 = nullptr)
+    WanVae vae, const at::Tensor& z, VaeCache& cache, at::Tensor* conv2 = nullptr)
 {
     torch::NoGradGuard noGrad;
     const auto x = vae->conv2->forward(unnormalise(vae, z));
@@ -150,7 +150,7 @@ TEST(WanVae, ConfigIsReadFromEitherNaming)
 TEST(WanVae, RealSizeHasThePublishedTensors)
 {
     // The 1.3B's VAE (wan21.md Appendix B), built on the meta device: no memory.
-    const WanVae vae(VaeConfig {}, at::TensorOptions().device(at::kMeta));
+    WanVae vae(VaeConfig {}, at::TensorOptions().device(at::kMeta));
     const auto params = vae->named_parameters();
     int64_t count = 0;
     for (const auto& p : params)
@@ -221,7 +221,7 @@ TEST(WanVae, DiffusersNamesMapOntoTheOriginalOnes)
 
 TEST(WanVae, DecodeMatchesTheReferenceChunkByChunk)
 {
-    const auto vae = load("diffusers");
+    auto vae = load("diffusers");
     VaeCache cache;
     at::Tensor conv2;
     const auto chunks = decoderChunks(vae, fixture("decode.z"), cache, &conv2);
@@ -240,7 +240,7 @@ TEST(WanVae, DecodeMatchesTheReferenceChunkByChunk)
 
 TEST(WanVae, EncodeMatchesTheReference)
 {
-    const auto vae = load("diffusers");
+    auto vae = load("diffusers");
     const auto x = fixture("encode.x");
     {
         // The encoder in chunks of 1, 4, 4, 4 frames, then conv1 (quant_conv): μ and log σ².
@@ -261,7 +261,7 @@ TEST(WanVae, EncodeMatchesTheReference)
 
 TEST(WanVae, BothNamingsGiveIdenticalOutputs)
 {
-    const auto a = load("diffusers"), b = load("original");
+    auto a = load("diffusers"), b = load("original");
     const auto z = fixture("decode.z"), x = fixture("encode.x");
     EXPECT_TRUE(torch::equal(a->decode(z), b->decode(z)));
     EXPECT_TRUE(torch::equal(a->encode(x), b->encode(x)));
@@ -273,7 +273,7 @@ TEST(WanVae, ChunkedDecodeHasNoSeam)
     // reference's whole-clip decode of those 4 (the reference decodes chunk by chunk too, so this
     // is the clip the reference makes, boundaries included), and a later chunk never changes an
     // earlier one.
-    const auto vae = load("original");
+    auto vae = load("original");
     torch::manual_seed(3);
     const auto z = at::cat({ fixture("decode.z"), torch::randn({ 1, 16, 5, 4, 6 }) }, 2);
     const auto video = vae->decode(z);
@@ -309,7 +309,7 @@ TEST(WanVae, LoadReportsEveryProblemAtOnce)
 
 TEST(WanVae, CancelStopsBetweenChunks)
 {
-    const auto vae = load("original");
+    auto vae = load("original");
     int polls = 0;
     const auto cancelThird = [&] { return ++polls == 3; };
     EXPECT_THROW(vae->decode(fixture("decode.z"), cancelThird), PipelineCancelled);
@@ -335,7 +335,7 @@ TEST(WanVae, Bf16DecodeTracksFp32)
 
 TEST(WanVae, InvalidShapesAreRefused)
 {
-    const auto vae = load("original");
+    auto vae = load("original");
     EXPECT_THROW(vae->decode(torch::zeros({ 1, 8, 2, 4, 4 })), std::invalid_argument);
     EXPECT_THROW(vae->encode(torch::zeros({ 1, 3, 4, 32, 48 })), std::invalid_argument);
     EXPECT_THROW(vae->encode(torch::zeros({ 1, 3, 5, 30, 48 })), std::invalid_argument);
