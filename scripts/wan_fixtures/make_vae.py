@@ -10,8 +10,10 @@ Writes two files under tests/inference/fixtures/wan/:
   from this map (one copy of the weights in the repository instead of two);
 - vae.safetensors: the decode input (a normalised latent [1, 16, 4, 4, 6]: first-frame, 'Rep' and
   steady-state cache paths), the latent after the un-normalisation and post_quant_conv, each
-  decoder call's output before the clamp (1, 4, 4 and 4 frames of 32x48), the encode input (a
-  video [1, 3, 13, 32, 48]), the encoder's output after quant_conv and the normalised mean latents.
+  decoder call's output before the clamp (1, 4, 4 and 4 frames of 32x48) and, per call, the output
+  of its middle and of its first up stage; the encode input (a video [1, 3, 13, 32, 48]), per
+  encoder call the output of its middle, the encoder's output after quant_conv and the normalised
+  mean latents.
 
 The weights and the video are rounded to float16 values (and stored as F16) before the reference
 runs: the fixture stays small, and loading casts F16 to F32 exactly as it does for the 16-bit
@@ -99,27 +101,41 @@ def main() -> None:
     mean = torch.tensor(vae.config.latents_mean).view(1, z_dim, 1, 1, 1)
     inv_std = 1.0 / torch.tensor(vae.config.latents_std).view(1, z_dim, 1, 1, 1)
 
-    chunks = []
-    hook = vae.decoder.register_forward_hook(lambda m, args, out: chunks.append(out.clone()))
+    # Each call's output of a module (one call per chunk): the decoder's, and inside it the middle
+    # and the first up stage (its up3d goes through the 'Rep' step); the encoder's middle.
+    recorded = {"decode.chunk": [], "decode.middle": [], "decode.up0": [], "encode.middle": []}
+
+    def record(module, key):
+        return module.register_forward_hook(lambda m, args, out: recorded[key].append(out.clone()))
+
+    hooks = [record(vae.decoder, "decode.chunk"), record(vae.decoder.mid_block, "decode.middle"),
+             record(vae.decoder.up_blocks[0], "decode.up0")]
     with torch.no_grad():
         z = torch.randn(1, z_dim, 4, 4, 6)
         latents = z / inv_std + mean  # what WanPipeline does before vae.decode
         conv2 = vae.post_quant_conv(latents)
         video = vae.decode(latents).sample
-    hook.remove()
+    for hook in hooks:
+        hook.remove()
+    chunks = recorded["decode.chunk"]
     assert [c.shape[2] for c in chunks] == [1, 4, 4, 4]
+    assert [c.shape[2] for c in recorded["decode.up0"]] == [1, 2, 2, 2]
     assert torch.equal(video, torch.cat(chunks, 2).clamp(-1, 1))
 
     with torch.no_grad():
         clip = (torch.rand(1, 3, 13, 32, 48) * 2 - 1).half().float()
+        hook = record(vae.encoder.mid_block, "encode.middle")
         h = vae._encode(clip)
+        hook.remove()
+        assert [m.shape[2] for m in recorded["encode.middle"]] == [1, 1, 1, 1]
         mu = vae.encode(clip).latent_dist.mean
         assert torch.equal(mu, h[:, :z_dim])
         encoded = (mu - mean) * inv_std  # what the image-to-video pipelines do
 
     tensors = {"decode.z": z, "decode.conv2": conv2, "encode.x": clip.half(), "encode.h": h, "encode.out": encoded}
-    for i, c in enumerate(chunks):
-        tensors[f"decode.chunk{i}"] = c
+    for key, outputs in recorded.items():
+        for i, c in enumerate(outputs):
+            tensors[f"{key}{i}"] = c
     write("vae", tensors, {"config": CONFIG, "decode.out": "clamp(cat(decode.chunk*, frames), -1, 1)"})
 
 

@@ -238,6 +238,46 @@ TEST(WanVae, DecodeMatchesTheReferenceChunkByChunk)
     EXPECT_LE(video.abs().max().item<double>(), 1.0);
 }
 
+TEST(WanVae, IntermediatesMatchTheReferenceChunkByChunk)
+{
+    // Inside each chunk's pass: the decoder's middle and its first up stage (residual blocks, then
+    // the up3d whose first two calls are the 'Rep' path), the encoder's middle. A prefix of the
+    // blocks visits a prefix of the cache's slots, so one cache per side serves every chunk.
+    auto vae = load("diffusers");
+    torch::NoGradGuard noGrad;
+    const auto run = [](at::Tensor y, const std::vector<std::shared_ptr<VaeBlock>>& blocks, size_t count,
+                         VaeCache& cache) {
+        for (size_t i = 0; i < count; ++i)
+            y = blocks[i]->forward(y, cache);
+        return y;
+    };
+    auto& decoder = vae->decoder;
+    const auto stage0 = static_cast<size_t>(vae->config().numResBlocks + 2);
+    const auto x = fixture("decode.conv2");
+    VaeCache decodeCache;
+    for (int64_t i = 0; i < x.size(2); ++i) {
+        decodeCache.beginChunk();
+        const auto n = std::to_string(i);
+        auto y = decoder->conv1->forward(x.narrow(2, i, 1), decodeCache);
+        y = run(y, decoder->middle, decoder->middle.size(), decodeCache);
+        expectParity("decode chunk " + n + " middle", y, fixture("decode.middle" + n));
+        y = run(y, decoder->upsamples, stage0, decodeCache);
+        expectParity("decode chunk " + n + " first up stage", y, fixture("decode.up0" + n));
+    }
+
+    auto& encoder = vae->encoder;
+    const auto video = fixture("encode.x");
+    VaeCache encodeCache;
+    for (int64_t i = 0, start = 0; start < video.size(2); start += i++ == 0 ? 1 : 4) {
+        encodeCache.beginChunk();
+        auto y = encoder->conv1->forward(video.narrow(2, start, start == 0 ? 1 : 4), encodeCache);
+        y = run(y, encoder->downsamples, encoder->downsamples.size(), encodeCache);
+        y = run(y, encoder->middle, encoder->middle.size(), encodeCache);
+        expectParity(
+            "encode chunk " + std::to_string(i) + " middle", y, fixture("encode.middle" + std::to_string(i)));
+    }
+}
+
 TEST(WanVae, EncodeMatchesTheReference)
 {
     auto vae = load("diffusers");
