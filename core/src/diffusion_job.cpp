@@ -9,10 +9,10 @@
 #include "kinora/core/footage_jobs.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/video_writer.h"
-#include "kinora/inference/native_model.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/sidecar.h"
 #include "kinora/inference/tasks.h"
+#include "kinora/inference/video_model.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -40,7 +40,7 @@ struct ModelCache::Entry {
     QString dir;
     QString device;
     QString precision;
-    inf::NativeModel model;
+    std::unique_ptr<inf::VideoModel> model;
     inf::SidecarJson
         modelJson; // name, family, config, version, folder, weights hashes (hashed once per load)
     QString weightsHash;
@@ -343,7 +343,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
         out.loadSeconds
             = models.load(out.modelDir, QString::fromStdString(device), QString::fromStdString(precision));
         auto& loaded = models.entry();
-        auto& model = loaded.model;
+        auto& model = *loaded.model;
         inf::TaskCallbacks callbacks;
         callbacks.isCancelled = cancelled;
         const QString previewDir = QString::fromStdString(r.previewDir);
@@ -387,7 +387,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
                 loaded.modelJson, device, precision);
         out.device = QString::fromStdString(device);
         out.precision = QString::fromStdString(precision);
-        out.modelName = QString::fromStdString(model.manifest.name);
+        out.modelName = QString::fromStdString(model.manifest().name);
         out.weightsHash = loaded.weightsHash;
         out.windows = result.windows;
         out.fps = fps;
@@ -448,8 +448,8 @@ double ModelCache::load(const QString& modelDir, const QString& device, const QS
     entry->device = device;
     entry->precision = precision;
     entry->model = inf::loadPack(localPath(modelDir), utf8(device), utf8(precision));
-    const auto hashes = inf::hashPackWeights(entry->model.manifest, localPath(modelDir));
-    entry->modelJson = inf::sidecarModelJson(entry->model.manifest, localPath(modelDir), hashes);
+    const auto hashes = inf::hashPackWeights(entry->model->manifest(), localPath(modelDir));
+    entry->modelJson = inf::sidecarModelJson(entry->model->manifest(), localPath(modelDir), hashes);
     entry->weightsHash = QString::fromStdString(hashes.combined);
     m_entry = std::move(entry);
     return static_cast<double>(timer.nsecsElapsed()) / 1e9;
@@ -534,13 +534,13 @@ DiffusionJobRequest requestFromJson(const QJsonObject& j)
 
 ModelPackInfo describeModelPack(const QString& dir)
 {
-    inf::NativeModel model;
+    std::unique_ptr<inf::VideoModel> model;
     try {
-        model = inf::loadNativePack(localPath(dir));
+        model = inf::loadPack(localPath(dir), "cpu", "fp32");
     } catch (const c10::Error& e) {
         throw std::runtime_error(e.what_without_backtrace());
     }
-    const auto& m = model.manifest;
+    const auto& m = model->manifest();
     const auto q = [](const std::string& s) { return QString::fromStdString(s); };
     ModelPackInfo info;
     info.dir = QFileInfo(dir).absoluteFilePath();
@@ -563,7 +563,7 @@ ModelPackInfo describeModelPack(const QString& dir)
     info.sampler = q(m.defaults.sampler);
     for (const auto& [role, file] : m.components)
         info.components.emplace_back(q(role), q(file));
-    for (const auto& [role, count] : model.parameterCounts())
+    for (const auto& [role, count] : model->parameterCounts())
         info.parameters.emplace_back(q(role), count);
     return info;
 }
