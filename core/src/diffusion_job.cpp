@@ -9,10 +9,10 @@
 #include "kinora/core/footage_jobs.h"
 #include "kinora/core/image_sequence.h"
 #include "kinora/core/video_writer.h"
-#include "kinora/inference/native_model.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/sidecar.h"
 #include "kinora/inference/tasks.h"
+#include "kinora/inference/video_model.h"
 #include "kinora/inference/wan/wan_folder.h"
 
 #include <ATen/ATen.h>
@@ -41,7 +41,7 @@ struct ModelCache::Entry {
     QString dir;
     QString device;
     QString precision;
-    inf::NativeModel model;
+    std::unique_ptr<inf::VideoModel> model;
     inf::SidecarJson
         modelJson; // name, family, config, version, folder, weights hashes (hashed once per load)
     QString weightsHash;
@@ -345,7 +345,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
         out.loadSeconds
             = models.load(out.modelDir, QString::fromStdString(device), QString::fromStdString(precision));
         auto& loaded = models.entry();
-        auto& model = loaded.model;
+        auto& model = *loaded.model;
         inf::TaskCallbacks callbacks;
         callbacks.isCancelled = cancelled;
         const QString previewDir = QString::fromStdString(r.previewDir);
@@ -389,7 +389,7 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
                 loaded.modelJson, device, precision);
         out.device = QString::fromStdString(device);
         out.precision = QString::fromStdString(precision);
-        out.modelName = QString::fromStdString(model.manifest.name);
+        out.modelName = QString::fromStdString(model.manifest().name);
         out.weightsHash = loaded.weightsHash;
         out.windows = result.windows;
         out.fps = fps;
@@ -450,8 +450,8 @@ double ModelCache::load(const QString& modelDir, const QString& device, const QS
     entry->device = device;
     entry->precision = precision;
     entry->model = inf::loadPack(localPath(modelDir), utf8(device), utf8(precision));
-    const auto hashes = inf::hashPackWeights(entry->model.manifest, localPath(modelDir));
-    entry->modelJson = inf::sidecarModelJson(entry->model.manifest, localPath(modelDir), hashes);
+    const auto hashes = inf::hashPackWeights(entry->model->manifest(), localPath(modelDir));
+    entry->modelJson = inf::sidecarModelJson(entry->model->manifest(), localPath(modelDir), hashes);
     entry->weightsHash = QString::fromStdString(hashes.combined);
     m_entry = std::move(entry);
     return static_cast<double>(timer.nsecsElapsed()) / 1e9;

@@ -6,9 +6,9 @@
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/job.h"
 #include "kinora/inference/model_eval.h"
-#include "kinora/inference/native_model.h"
 #include "kinora/inference/procedural.h"
 #include "kinora/inference/tasks.h"
+#include "kinora/inference/video_model.h"
 #include "video_tensor.h"
 
 #include <ATen/ATen.h>
@@ -225,11 +225,12 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
                 "cannot make the folder " + folder.toStdString() + " for the contact sheet");
     }
     try {
-        auto model = inf::loadPack(QFile::encodeName(modelDir).toStdString(), r.device, r.precision);
-        const auto& d = model.manifest.defaults;
-        out.modelName = model.manifest.name;
-        out.device = model.device;
-        out.precision = model.precision;
+        const auto loaded = inf::loadPack(QFile::encodeName(modelDir).toStdString(), r.device, r.precision);
+        auto& model = *loaded;
+        const auto& d = model.manifest().defaults;
+        out.modelName = model.manifest().name;
+        out.device = model.deviceName();
+        out.precision = model.precision();
         out.width = d.width;
         out.height = d.height;
         out.frames = d.frames;

@@ -1,6 +1,6 @@
 #include "kinora/inference/bench.h"
 
-#include "kinora/inference/native_model.h"
+#include "kinora/inference/native_video_model.h"
 #include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/tasks.h"
@@ -145,57 +145,54 @@ double peakMemoryMiB(const c10::Device& device)
     return procStatusMiB("VmHWM");
 }
 
-double weightsMiB(const NativeModel& model)
-{
-    double bytes = 0;
-    for (const auto& [role, module] : model.components()) {
-        for (const auto& p : module->parameters())
-            bytes += static_cast<double>(p.nbytes());
-        for (const auto& b : module->buffers())
-            bytes += static_cast<double>(b.nbytes());
-    }
-    return bytes / kMiB;
-}
-
-// The denoiser's inputs exactly as the sampling loop builds them: noisy latent, known latent and
-// mask (2C+1 channels), the prompt and the negative prompt as one batch of 2 under guidance.
+// The prediction's inputs exactly as the sampling loop builds them: a state of the clip's latent
+// shape, the request's text conditioning and an all-unknown conditioning.
 struct ForwardInputs {
-    at::Tensor x, timesteps, text, textMask;
+    at::Tensor x;
+    std::unique_ptr<TextConditioning> text;
+    LatentConditioning known;
 };
 
-ForwardInputs forwardInputs(NativeModel& model, const DiffusionRequest& r, int batch,
-    const c10::Device& device, c10::ScalarType dtype)
+ForwardInputs forwardInputs(VideoModel& model, const DiffusionRequest& r)
 {
     c10::InferenceMode inference;
-    const int64_t s = model.config.spatialCompression();
-    auto tokens = model.textEncoder->tokenize({ r.prompt, r.negativePrompt });
     ForwardInputs in;
-    in.text = model.textEncoder->forward(tokens).to(dtype).narrow(0, 0, batch);
-    in.textMask = tokens.mask.to(device).narrow(0, 0, batch);
-    in.x = torch::randn({ batch, model.config.denoiserInputChannels(), r.frames, r.height / s, r.width / s },
-        torch::TensorOptions(device).dtype(dtype));
-    in.timesteps = torch::full({ batch }, 500.0, torch::kFloat32);
+    in.text = model.encodeText(r.prompt, r.negativePrompt);
+    in.known = encodeKnown(model, {}, {}, r.frames, r.height, r.width);
+    in.x = torch::randn(in.known.latent.sizes(), torch::TensorOptions(model.device()).dtype(torch::kFloat32));
     return in;
 }
 
 // Each call timed on its own, synchronised on CUDA: the loop waits for every step too (its preview).
-void timeForwards(NativeModel& model, const ForwardInputs& in, int calls, const c10::Device& device,
-    std::vector<double>* samples)
+// One call is the step's whole guided prediction (one batch of 2 or two passes, as the family does).
+void timeForwards(VideoModel& model, const ForwardInputs& in, double guidance, int calls,
+    const c10::Device& device, std::vector<double>* samples)
 {
     c10::InferenceMode inference;
     for (int i = 0; i < calls; ++i) {
         synchronize(device);
         const auto start = Clock::now();
-        model.denoiser->forward(in.x, in.timesteps, in.text, in.textMask);
+        model.predict(in.x, 500.0, *in.text, in.known, guidance);
         synchronize(device);
         if (samples)
             samples->push_back(msBetween(start, Clock::now()));
     }
 }
 
+// One decode of a whole clip's latents, with the family's own chunking.
+double timeDecode(VideoModel& model, const ForwardInputs& in, const c10::Device& device)
+{
+    c10::InferenceMode inference;
+    synchronize(device);
+    const auto start = Clock::now();
+    model.decode(in.x, 0, 0, {});
+    synchronize(device);
+    return msBetween(start, Clock::now());
+}
+
 // Cancels one run `afterSteps` step times after its first step and returns the time from the
 // store to runDiffusion throwing, or a negative value when the run finished first.
-double cancelLatencyMs(NativeModel& model, DiffusionRequest request, double afterSteps, double stepMs)
+double cancelLatencyMs(VideoModel& model, DiffusionRequest request, double afterSteps, double stepMs)
 {
     request.steps = kCancelRunSteps;
     std::atomic<bool> cancel { false };
@@ -228,32 +225,35 @@ double cancelLatencyMs(NativeModel& model, DiffusionRequest request, double afte
     return caught ? msBetween(storedAt, caughtAt) : -1.0;
 }
 
-BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& device, c10::ScalarType dtype,
-    const Log& log)
+BenchRun runOne(VideoModel& model, const BenchOptions& o, const Log& log)
 {
+    const auto device = model.device();
     BenchRun run;
-    run.device = device.is_cuda() ? "cuda" : "cpu";
-    run.dtype = dtype == torch::kBFloat16 ? "bfloat16" : "float32";
+    run.device = model.deviceName();
+    run.dtype = model.precision() == "bf16" ? "bfloat16"
+        : model.precision() == "fp16"       ? "float16"
+                                            : "float32";
     TaskRequest task; // text-to-video at the pack's defaults, with the bench's size and steps
     task.prompt = kPrompt;
     task.width = o.width;
     task.height = o.height;
     task.frames = o.frames;
     task.steps = o.steps;
-    const auto resolved = resolveTask(model.manifest, task);
-    auto request = windowRequest(resolved, resolved.frames);
+    const auto resolved = resolveTask(model.manifest(), task);
+    // A family with temporal compression makes 1 + c·n frames: the next such count.
+    auto request = windowRequest(resolved, model.geometry().fitFrames(resolved.frames));
     run.width = request.width;
     run.height = request.height;
     run.frames = request.frames;
     run.steps = request.steps;
     run.batch = request.guidance != 1.0 ? 2 : 1;
     run.parameters = model.parameterCounts().at("total");
-    run.weightsMiB = weightsMiB(model);
+    run.weightsMiB = static_cast<double>(model.weightBytes()) / kMiB;
     const std::string name = run.device + " " + run.dtype;
-    const auto inputs = forwardInputs(model, request, run.batch, device, dtype);
+    const auto inputs = forwardInputs(model, request);
 
     log(name + ": warming up");
-    timeForwards(model, inputs, o.warmup, device, nullptr);
+    timeForwards(model, inputs, request.guidance, o.warmup, device, nullptr);
     if (o.warmup > 0) { // the text encoder, VAE decode and the loop's own kernels, once
         auto brief = request;
         brief.steps = 2;
@@ -265,7 +265,7 @@ BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& de
     const int calls = std::max(o.steps, 4);
     log(name + ": timing " + std::to_string(calls) + " denoiser forwards and a " + std::to_string(o.steps)
         + "-step sampling run");
-    timeForwards(model, inputs, calls / 2, device, &run.forwardSamplesMs);
+    timeForwards(model, inputs, request.guidance, calls / 2, device, &run.forwardSamplesMs);
     std::vector<Clock::time_point> stepTimes;
     PipelineCallbacks callbacks;
     callbacks.onStep = [&stepTimes](const StepUpdate&) { stepTimes.push_back(Clock::now()); };
@@ -276,7 +276,10 @@ BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& de
     synchronize(device);
     run.runMs = msBetween(start, Clock::now());
     run.peakMemoryMiB = peakMemoryMiB(device);
-    timeForwards(model, inputs, calls - calls / 2, device, &run.forwardSamplesMs);
+    timeForwards(model, inputs, request.guidance, calls - calls / 2, device, &run.forwardSamplesMs);
+    log(name + ": timing a decode of the whole clip");
+    run.decodeMs = timeDecode(model, inputs, device);
+    run.decodeMsPerFrame = run.decodeMs / run.frames;
 
     run.forwardMs = median(run.forwardSamplesMs);
     for (std::size_t i = 1; i < stepTimes.size(); ++i)
@@ -306,6 +309,20 @@ BenchRun runOne(NativeModel& model, const BenchOptions& o, const c10::Device& de
 
 BenchReport runBench(const BenchOptions& o, const std::function<void(const std::string&)>& log)
 {
+    const auto make
+        = [&o](const std::string& device, const std::string& precision) -> std::unique_ptr<VideoModel> {
+        if (!o.modelDir.empty())
+            return loadPack(o.modelDir, device, precision);
+        auto model = createNativeModel(o.config, 0); // on the CPU in fp32
+        moveNativeModel(model, c10::Device(device), precision);
+        return std::make_unique<NativeVideoModel>(std::move(model));
+    };
+    return runBench(o, make, log);
+}
+
+BenchReport runBench(const BenchOptions& o, const BenchModelMaker& makeModel,
+    const std::function<void(const std::string&)>& log)
+{
     if (o.steps < 2)
         throw std::invalid_argument(
             "the benchmark needs at least 2 sampling steps: the loop is timed between its steps");
@@ -329,16 +346,14 @@ BenchReport runBench(const BenchOptions& o, const std::function<void(const std::
             + std::to_string(static_cast<int>(std::lround(100 * report.othersCpuShare))) + "% of its "
             + std::to_string(report.cpus) + " CPUs just before the benchmark, so the times are unreliable");
     say("preparing the " + (o.modelDir.empty() ? o.config + " model (random weights)" : o.modelDir));
-    auto model
-        = o.modelDir.empty() ? createNativeModel(o.config, 0) : loadPack(o.modelDir, deviceName, "fp32");
-    moveNativeModel(model, device, "fp32"); // a created model starts on the CPU
+    auto model = makeModel(deviceName, "fp32");
 
     const auto runtime = runtimeInfo();
-    report.config = model.manifest.config;
-    report.model = model.manifest.name;
+    report.config = model->manifest().config;
+    report.model = model->manifest().name;
     report.libtorchVersion = runtime.libtorchVersion;
     report.cpuThreads = runtime.cpuThreads;
-    report.runs.push_back(runOne(model, o, device, torch::kFloat32, say));
+    report.runs.push_back(runOne(*model, o, say));
     if (!device.is_cuda())
         report.notes.push_back(runtime.cudaAvailable
                 ? "CUDA bf16 vs fp32: not run (the benchmark was asked to run on the CPU)"
@@ -346,8 +361,9 @@ BenchReport runBench(const BenchOptions& o, const std::function<void(const std::
     else if (!o.bf16)
         report.notes.push_back("CUDA bf16 vs fp32: not run (bf16 switched off)");
     else {
-        moveNativeModel(model, device, "bf16");
-        report.runs.push_back(runOne(model, o, device, torch::kBFloat16, say));
+        model.reset(); // the fp32 weights go before the bf16 ones come
+        model = makeModel(deviceName, "bf16");
+        report.runs.push_back(runOne(*model, o, say));
     }
     return report;
 }

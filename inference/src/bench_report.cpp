@@ -37,6 +37,7 @@ constexpr Row kRows[] = {
     { "sampling step", &BenchRun::stepMs, "ms", true },
     { "pipeline overhead", &BenchRun::overhead, "%", false },
     { "whole run (with decode)", &BenchRun::runMs, "ms", true },
+    { "VAE decode per frame", &BenchRun::decodeMsPerFrame, "ms", true },
     { "peak memory", &BenchRun::peakMemoryMiB, "MiB", true },
     { "  before sampling", &BenchRun::baselineMemoryMiB, "MiB", true },
     { "  weights", &BenchRun::weightsMiB, "MiB", true },
@@ -65,8 +66,9 @@ std::string formatBench(const BenchReport& report)
     out << "Kinora engine benchmark: " << report.model << " (config " << report.config << ", "
         << fixed(static_cast<double>(first.parameters) / 1e6, 2) << " M parameters)\n"
         << first.width << "x" << first.height << ", " << first.frames << " frames, " << first.steps
-        << " steps, denoiser batch " << first.batch << (first.batch == 2 ? " (guidance)" : "")
-        << "; LibTorch " << report.libtorchVersion << ", " << report.cpuThreads
+        << " steps, " << first.batch << " denoiser evaluation"
+        << (first.batch == 2 ? "s per step (guidance)" : " per step") << "; LibTorch "
+        << report.libtorchVersion << ", " << report.cpuThreads
         << " CPU threads; per-step times are medians\n\n";
 
     // One column per run and, with two runs (CUDA fp32 and bf16), their ratio.
@@ -128,6 +130,7 @@ std::string formatBenchJson(const BenchReport& report)
             { "parameters", r.parameters }, { "weights_mib", r.weightsMiB }, { "forward_ms", r.forwardMs },
             { "forward_samples_ms", r.forwardSamplesMs }, { "step_ms", r.stepMs },
             { "step_samples_ms", r.stepSamplesMs }, { "sampling_ms", r.samplingMs }, { "run_ms", r.runMs },
+            { "decode_ms", r.decodeMs }, { "decode_ms_per_frame", r.decodeMsPerFrame },
             { "overhead", r.overhead }, { "overhead_measured", r.overheadMeasured },
             { "memory_kind", r.memoryKind }, { "peak_memory_mib", r.peakMemoryMiB },
             { "baseline_memory_mib", r.baselineMemoryMiB }, { "cancel_latency_ms", r.cancelLatencyMs },
@@ -140,7 +143,8 @@ std::string formatBenchJson(const BenchReport& report)
             return base > 0 ? report.runs[1].*field / base : 0.0;
         };
         json["bf16_vs_fp32"] = { { "forward", ratio(&BenchRun::forwardMs) },
-            { "step", ratio(&BenchRun::stepMs) }, { "peak_memory", ratio(&BenchRun::peakMemoryMiB) } };
+            { "step", ratio(&BenchRun::stepMs) }, { "decode", ratio(&BenchRun::decodeMs) },
+            { "peak_memory", ratio(&BenchRun::peakMemoryMiB) } };
     }
     json["notes"] = report.notes;
     return json.dump(2) + "\n";

@@ -14,15 +14,13 @@
 
 namespace kinora::inference {
 
-ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& o,
+ModelEvalReport evaluateTextToVideo(VideoModel& model, const ModelEvalOptions& o,
     const std::function<void(int, int)>& onClip, const std::function<bool()>& isCancelled,
     const std::function<void(const EvaluatedClip&)>& onClipMade)
 {
     if (o.clips <= 0)
         throw std::invalid_argument("the evaluation needs at least one text-to-video clip per group");
-    for (auto& [role, module] : model.components())
-        module->eval(); // a freshly created model is in training mode (dropout)
-    const auto& d = model.manifest.defaults;
+    const auto& d = model.manifest().defaults;
     ModelEvalReport report;
     report.frames = d.frames;
     report.width = d.width;
@@ -77,15 +75,12 @@ ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& 
     return report;
 }
 
-double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed)
+double vaeRoundTripPsnr(VideoModel& model, int clips, uint64_t seed)
 {
     if (clips <= 0)
         throw std::invalid_argument("the VAE round trip needs at least one clip");
-    torch::NoGradGuard noGrad;
-    model.vae->eval();
-    const auto& d = model.manifest.defaults;
-    const auto device = model.vae->encIn->weight.device();
-    const auto dtype = model.vae->encIn->weight.scalar_type();
+    c10::InferenceMode inference;
+    const auto& d = model.manifest().defaults;
     std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 4242);
     SceneSampling how;
     how.frames = d.frames;
@@ -95,13 +90,7 @@ double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed)
     int64_t values = 0;
     for (int i = 0; i < clips; ++i) {
         const auto truth = renderScene(randomSceneSpec(rng, how), d.frames, d.height, d.width);
-        const auto input = (truth * 2 - 1).unsqueeze(0).to(device, dtype);
-        const auto back = model.vae->decode(model.vae->encode(input).first)
-                              .squeeze(0)
-                              .to(torch::kCPU, torch::kFloat32)
-                              .add(1)
-                              .div(2)
-                              .clamp(0, 1);
+        const auto back = model.decode(model.encode(truth), 0, 0, {});
         squared += (back - truth).pow(2).sum().item<double>();
         values += truth.numel();
     }

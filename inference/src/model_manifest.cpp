@@ -195,7 +195,12 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     read.positiveInt("latent.channels", m.latentChannels, true);
     read.positiveInt("latent.spatial_compression", m.spatialCompression, true);
     read.positiveInt("latent.temporal_compression", m.temporalCompression, true);
+    read.positiveInt("latent.size_multiple", m.sizeMultiple, false);
     read.number("latent.scale", m.latentScale, false, 1e-6, 1e6);
+    if (m.sizeMultiple % m.spatialCompression != 0)
+        problems.push_back("latent.size_multiple (" + std::to_string(m.sizeMultiple)
+            + ") must be a multiple of latent.spatial_compression (" + std::to_string(m.spatialCompression)
+            + ")");
 
     read.string("schedule.kind", m.schedule.kind, true, { "linear", "scaled_linear", "cosine", "flow" });
     read.positiveInt("schedule.train_steps", m.schedule.trainSteps, false);
@@ -225,6 +230,14 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
             problems.push_back(std::string("defaults.") + name + " (" + std::to_string(value)
                 + ") must be a multiple of latent.spatial_compression ("
                 + std::to_string(m.spatialCompression) + ")");
+        else if (m.sizeMultiple > 0 && value % m.sizeMultiple != 0)
+            problems.push_back(std::string("defaults.") + name + " (" + std::to_string(value)
+                + ") must be a multiple of latent.size_multiple (" + std::to_string(m.sizeMultiple) + ")");
+    // A VAE that compresses time causally encodes the first frame alone, then c at a time.
+    if (m.temporalCompression > 1 && (m.defaults.frames - 1) % m.temporalCompression != 0)
+        problems.push_back("defaults.frames (" + std::to_string(m.defaults.frames) + ") must be 1 + "
+            + std::to_string(m.temporalCompression) + "·n for latent.temporal_compression "
+            + std::to_string(m.temporalCompression));
 
     if (const auto* matrix = read.find("preview.latent_to_rgb", true)) {
         bool ok = matrix->is_array() && static_cast<int>(matrix->size()) == m.latentChannels;
@@ -294,6 +307,8 @@ std::string ModelManifest::toJson() const
     j["components"] = components;
     j["latent"] = { { "channels", latentChannels }, { "spatial_compression", spatialCompression },
         { "temporal_compression", temporalCompression }, { "scale", latentScale } };
+    if (sizeMultiple > 0) // only where a pack sets it: the family's rule needs no field
+        j["latent"]["size_multiple"] = sizeMultiple;
     j["schedule"] = { { "kind", schedule.kind }, { "train_steps", schedule.trainSteps },
         { "beta_start", schedule.betaStart }, { "beta_end", schedule.betaEnd },
         { "zero_terminal_snr", schedule.zeroTerminalSnr }, { "shift", schedule.shift } };

@@ -1,7 +1,7 @@
 #include "kinora/inference/native_model.h"
 
-#include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
+#include "kinora/inference/task_plan.h"
 
 #include <torch/torch.h>
 
@@ -181,6 +181,16 @@ NativeModel loadNativePack(
         problems.push_back("latent.spatial_compression is " + std::to_string(manifest.spatialCompression)
             + " but config " + manifest.config + " compresses by "
             + std::to_string(model.config.spatialCompression()));
+    if (manifest.sizeMultiple > 0) {
+        auto derived = manifest;
+        derived.sizeMultiple = 0;
+        if (manifest.sizeMultiple != sizeMultiple(derived))
+            problems.push_back("latent.size_multiple is " + std::to_string(manifest.sizeMultiple)
+                + " but config " + manifest.config + " needs " + std::to_string(sizeMultiple(derived)));
+    }
+    if (manifest.temporalCompression != 1)
+        problems.push_back("latent.temporal_compression is " + std::to_string(manifest.temporalCompression)
+            + " but the kinora-native VAE does not compress time (1)");
     model.manifest = std::move(manifest);
     model.vae = VideoVae(model.config);
     model.denoiser = UNet3d(model.config);
@@ -200,13 +210,6 @@ NativeModel loadNativePack(
     for (const auto& [role, module] : components)
         module->eval();
     return model;
-}
-
-NativeModel loadPack(
-    const std::filesystem::path& dir, const std::string& device, const std::string& precision)
-{
-    const auto where = resolveDevice(parseDevicePreference(device));
-    return loadNativePack(dir, c10::Device(where), resolvePrecision(parsePrecision(precision), where));
 }
 
 } // namespace kinora::inference

@@ -86,12 +86,80 @@ void resolveRate(const ModelManifest& manifest, TaskRequest& r, const FootageSha
             + " times the input's rate (" + rateText(footage.fps) + " fps)");
 }
 
+// A family whose VAE compresses time (c > 1) makes a clip in one window: its latents cannot be
+// joined across windows (each window's first latent frame holds one pixel frame, the whole clip's
+// four), so the window must be a length it makes and the job must fit in it.
+void checkOneWindow(const LatentGeometry& g, const TaskRequest& r, const FootageShape& footage)
+{
+    if (g.temporalCompression == 1)
+        return;
+    const int window = r.windowFrames;
+    if (!g.acceptsFrames(window)) {
+        const int above = g.fitFrames(window);
+        invalid("this model makes " + g.framesRule() + ": a window of " + std::to_string(window)
+            + " frames is not one of them (" + std::to_string(above - g.temporalCompression) + " or "
+            + std::to_string(above) + " are)");
+    }
+    const bool knownLength = r.task == TaskKind::Generate || footage.frames > 0;
+    const int total = knownLength ? outputFrames(r, footage) : 0;
+    if (total > window)
+        invalid("this model makes a clip in one window of at most " + std::to_string(window)
+            + " frames (it cannot join windows), and this " + taskName(r.task) + " job needs "
+            + std::to_string(total) + ": make it shorter, or make the window longer (more memory)");
+}
+
 } // namespace
+
+int LatentGeometry::latentFrames(int frames) const
+{
+    return temporalCompression == 1 ? frames : (frames - 1) / temporalCompression + 1;
+}
+
+int LatentGeometry::pixelFrames(int latent) const
+{
+    return temporalCompression == 1 ? latent : (latent - 1) * temporalCompression + 1;
+}
+
+bool LatentGeometry::acceptsFrames(int frames) const
+{
+    return frames >= 1 && (frames - 1) % temporalCompression == 0;
+}
+
+int LatentGeometry::fitFrames(int frames) const
+{
+    return frames <= 1 ? 1 : pixelFrames((frames - 2) / temporalCompression + 2);
+}
+
+std::string LatentGeometry::framesRule() const
+{
+    if (temporalCompression == 1)
+        return "any number of frames";
+    const std::string c = std::to_string(temporalCompression);
+    return "1 + " + c + "·n frames (1, " + std::to_string(1 + temporalCompression) + ", "
+        + std::to_string(1 + 2 * temporalCompression) + ", …)";
+}
+
+LatentGeometry latentGeometry(const ModelManifest& manifest)
+{
+    LatentGeometry g;
+    g.channels = manifest.latentChannels;
+    g.spatialCompression = manifest.spatialCompression;
+    g.temporalCompression = std::max(1, manifest.temporalCompression);
+    if (manifest.sizeMultiple > 0) {
+        g.sizeMultiple = manifest.sizeMultiple;
+    } else if (manifest.family == "kinora-native") {
+        const NativeConfig config = nativeConfig(manifest.config);
+        g.sizeMultiple
+            = config.spatialCompression() * (1 << (static_cast<int>(config.unetMultipliers.size()) - 1));
+    } else {
+        g.sizeMultiple = manifest.spatialCompression;
+    }
+    return g;
+}
 
 int sizeMultiple(const ModelManifest& manifest)
 {
-    const NativeConfig config = nativeConfig(manifest.config);
-    return config.spatialCompression() * (1 << (static_cast<int>(config.unetMultipliers.size()) - 1));
+    return latentGeometry(manifest).sizeMultiple;
 }
 
 std::pair<int, int> workingSize(const ModelManifest& manifest, int width, int height)
@@ -166,6 +234,7 @@ TaskRequest resolveTask(const ModelManifest& manifest, TaskRequest r, const Foot
     if (r.overlapFrames >= r.windowFrames)
         invalid("the window overlap (" + std::to_string(r.overlapFrames)
             + " frames) must be shorter than the window (" + std::to_string(r.windowFrames) + ")");
+    checkOneWindow(latentGeometry(manifest), r, footage);
     return r;
 }
 

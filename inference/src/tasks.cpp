@@ -38,29 +38,57 @@ at::Tensor resizeKnownMask(const at::Tensor& known, int height, int width)
 }
 
 struct Job {
-    NativeModel& model;
+    VideoModel& model;
     TaskRequest request; // resolved
     DiffusionRequest base; // the loop's request for one frame: size, steps, guidance, sampler, seed
+    std::unique_ptr<TextConditioning> text; // made when the first window is sampled
+
+    const TextConditioning& textConditioning()
+    {
+        if (!text)
+            text = model.encodeText(request.prompt, request.negativePrompt);
+        return *text;
+    }
 };
 
-Job prepare(NativeModel& model, const TaskRequest& resolved)
+Job prepare(VideoModel& model, const TaskRequest& resolved)
 {
-    Job job { model, resolved, windowRequest(resolved, 1) };
+    Job job { model, resolved, windowRequest(resolved, 1), nullptr };
     checkRequest(model, job.base);
     return job;
+}
+
+// `video` [3, T, ...] or `mask` [T, ...] with zero (unknown) frames added up to `frames`.
+at::Tensor padFrames(const at::Tensor& tensor, int dim, int frames)
+{
+    if (!tensor.defined() || tensor.size(dim) == frames)
+        return tensor;
+    auto sizes = tensor.sizes().vec();
+    sizes[static_cast<size_t>(dim)] = frames - tensor.size(dim);
+    return torch::cat({ tensor, torch::zeros(sizes, tensor.options()) }, dim);
 }
 
 // Runs the loop window by window over `total` frames at the working size. `known` [3, T, h, w] and
 // `knownMask` [T, h, w] (1 = known) may be undefined. Each window is conditioned on what is known
 // in it plus the latents the previous windows made for the frames it shares with them; a window
-// whose frames are all known is only encoded. Returns the latents of the whole clip.
-at::Tensor sampleWindows(Job& job, const at::Tensor& known, const at::Tensor& knownMask, int total,
-    const TaskCallbacks& callbacks, int& windowCount)
+// whose frames are all known is only encoded. Returns the latents of the whole clip, which hold
+// geometry.fitFrames(total) frames: a family with temporal compression makes 1 + c·n frames, in
+// one window (resolveTask refused longer jobs), the frames past `total` unknown.
+at::Tensor sampleWindows(Job& job, const at::Tensor& knownFrames, const at::Tensor& knownFramesMask,
+    int total, const TaskCallbacks& callbacks, int& windowCount)
 {
     auto& model = job.model;
     const int h = job.base.height, w = job.base.width;
-    const int window = std::min(job.request.windowFrames, total);
-    const auto starts = windowStarts(total, job.request.windowFrames, job.request.overlapFrames);
+    const auto geometry = model.geometry();
+    const int made = geometry.fitFrames(total);
+    if (geometry.temporalCompression > 1 && made > job.request.windowFrames)
+        throw std::invalid_argument("this model makes a clip in one window of at most "
+            + std::to_string(job.request.windowFrames) + " frames, and this job needs "
+            + std::to_string(total));
+    const auto known = padFrames(knownFrames, 1, made);
+    const auto knownMask = padFrames(knownFramesMask, 0, made);
+    const int window = std::min(job.request.windowFrames, made);
+    const auto starts = windowStarts(made, job.request.windowFrames, job.request.overlapFrames);
     windowCount = static_cast<int>(starts.size());
 
     std::vector<bool> allKnown;
@@ -73,6 +101,7 @@ at::Tensor sampleWindows(Job& job, const at::Tensor& known, const at::Tensor& kn
     }
     const int stepTotal = std::max(1, sampled) * job.base.steps;
 
+    // Windows in latent frames: with temporal compression there is one, starting at 0.
     at::Tensor latents;
     int madeUpTo = 0; // frames [0, madeUpTo) have latents
     int stepsDone = 0;
@@ -86,18 +115,18 @@ at::Tensor sampleWindows(Job& job, const at::Tensor& known, const at::Tensor& kn
         }
         auto cond = encodeKnown(model, video, mask, n, h, w);
         if (!latents.defined())
-            latents
-                = torch::zeros({ 1, cond.latent.size(1), total, cond.latent.size(3), cond.latent.size(4) },
-                    cond.latent.options());
+            latents = torch::zeros({ 1, cond.latent.size(1), geometry.latentFrames(made), cond.latent.size(3),
+                                       cond.latent.size(4) },
+                cond.latent.options());
         // Frames an earlier window made are known to this one: the seam continues them.
         const int shared = std::max(0, madeUpTo - start);
         if (shared > 0) {
             cond.latent.narrow(2, 0, shared).copy_(latents.narrow(2, start, shared));
             cond.mask.narrow(2, 0, shared).fill_(1.0);
         }
-        at::Tensor made;
+        at::Tensor windowLatents;
         if (allKnown[k]) {
-            made = cond.latent;
+            windowLatents = cond.latent;
         } else {
             auto r = job.base;
             r.frames = n;
@@ -107,26 +136,30 @@ at::Tensor sampleWindows(Job& job, const at::Tensor& known, const at::Tensor& kn
             if (callbacks.onStep)
                 inner.onStep = [&](const StepUpdate& u) {
                     TaskProgress progress { u, static_cast<int>(k), windowCount, start };
+                    // The frames past the job's end are not the user's.
+                    if (made != total) {
+                        progress.update.preview = u.preview.narrow(1, 0, total);
+                        if (u.fullDecode.defined())
+                            progress.update.fullDecode = u.fullDecode.narrow(1, 0, total);
+                    }
                     callbacks.onStep(progress);
                 };
-            made = sampleLatents(model, r, cond, inner, stepsDone, stepTotal);
+            windowLatents
+                = sampleLatents(model, r, cond, job.textConditioning(), inner, stepsDone, stepTotal);
             stepsDone += r.steps;
         }
-        latents.narrow(2, start, n).copy_(made);
+        latents.narrow(2, start, cond.latent.size(2)).copy_(windowLatents);
         madeUpTo = start + n;
     }
     return latents;
 }
 
 // Decodes frames [from, total) of the clip's latents, window by window.
-at::Tensor decodeFrom(Job& job, const at::Tensor& latents, int from, const TaskCallbacks& callbacks)
+at::Tensor decodeFrom(
+    Job& job, const at::Tensor& latents, int from, int total, const TaskCallbacks& callbacks)
 {
-    const int radius = decoderTemporalRadius(job.model);
-    const int64_t total = latents.size(2);
-    const int64_t begin = std::max<int64_t>(0, from - radius);
-    auto video = decodeLatents(
-        job.model, latents.narrow(2, begin, total - begin), job.request.windowFrames, callbacks.isCancelled);
-    return video.narrow(1, from - begin, total - from);
+    auto video = job.model.decode(latents, from, job.request.windowFrames, callbacks.isCancelled);
+    return video.size(1) == total - from ? video : video.narrow(1, 0, total - from);
 }
 
 void checkVideo(const at::Tensor& clip, const char* what)
@@ -157,7 +190,7 @@ TaskResult generate(Job& job, const TaskInput& input, const TaskCallbacks& callb
     }
     TaskResult result;
     const auto latents = sampleWindows(job, known, mask, frames, callbacks, result.windows);
-    result.video = decodeFrom(job, latents, 0, callbacks);
+    result.video = decodeFrom(job, latents, 0, frames, callbacks);
     if (first.defined())
         result.video.narrow(1, 0, 1).copy_(first);
     return result;
@@ -175,7 +208,7 @@ TaskResult extend(Job& job, const at::Tensor& clip, const TaskCallbacks& callbac
     mask.narrow(0, 0, n).fill_(1.0);
     TaskResult result;
     const auto latents = sampleWindows(job, known, mask, total, callbacks, result.windows);
-    auto made = resizeVideo(decodeFrom(job, latents, n, callbacks), H, W);
+    auto made = resizeVideo(decodeFrom(job, latents, n, total, callbacks), H, W);
     result.video = torch::cat({ clip.to(torch::kFloat32).cpu(), made }, 1).contiguous();
     return result;
 }
@@ -190,7 +223,7 @@ TaskResult inpaint(Job& job, const at::Tensor& clip, const at::Tensor& region, c
     const auto knownMask = resizeKnownMask(1 - region, h, w);
     TaskResult result;
     const auto latents = sampleWindows(job, known, knownMask, n, callbacks, result.windows);
-    auto made = resizeVideo(decodeFrom(job, latents, 0, callbacks), H, W);
+    auto made = resizeVideo(decodeFrom(job, latents, 0, n, callbacks), H, W);
     // Outside the mask the input, exactly.
     result.video = (region.unsqueeze(0) * made + (1 - region.unsqueeze(0)) * source).contiguous();
     return result;
@@ -213,7 +246,7 @@ TaskResult interpolate(Job& job, const at::Tensor& clip, const TaskCallbacks& ca
     }
     TaskResult result;
     const auto latents = sampleWindows(job, known, mask, total, callbacks, result.windows);
-    auto video = resizeVideo(decodeFrom(job, latents, 0, callbacks), H, W);
+    auto video = resizeVideo(decodeFrom(job, latents, 0, total, callbacks), H, W);
     for (int i = 0; i < n; ++i) // keyframes are the input's, exactly
         video.narrow(1, factor * i, 1).copy_(source.narrow(1, i, 1));
     result.video = video.contiguous();
@@ -266,7 +299,7 @@ DiffusionRequest windowRequest(const TaskRequest& resolved, int frames)
 }
 
 TaskResult runTask(
-    NativeModel& model, const TaskRequest& request, const TaskInput& input, const TaskCallbacks& callbacks)
+    VideoModel& model, const TaskRequest& request, const TaskInput& input, const TaskCallbacks& callbacks)
 {
     c10::InferenceMode inference;
     if (request.task == TaskKind::Generate) {
@@ -275,7 +308,7 @@ TaskResult runTask(
     } else {
         checkVideo(input.clip, (std::string("the clip to ") + taskName(request.task)).c_str());
     }
-    auto job = prepare(model, resolveTask(model.manifest, request, footageOf(input)));
+    auto job = prepare(model, resolveTask(model.manifest(), request, footageOf(input)));
     const int frames = outputFrames(job.request, footageOf(input));
     return guarded(job, frames, [&] {
         switch (request.task) {

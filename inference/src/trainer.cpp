@@ -332,7 +332,7 @@ TrainResult trainNativeModel(const TrainerOptions& o,
     const bool resume = !o.output.empty() && fs::exists(o.output / kManifestFileName)
         && fs::exists(o.output / kTrainingStateFileName);
     // Weights stay fp32 whatever the precision: bf16 is autocast around the forward passes.
-    TrainResult result { resume ? loadPack(o.output, o.device, "fp32")
+    TrainResult result { resume ? loadNativePack(o.output, device, "fp32")
                                 : createNativeModel(o.config, o.seed) };
     auto& model = result.model;
     if (resume && model.config.name != o.config)

@@ -7,12 +7,12 @@
 #include "kinora/inference/bench.h"
 #include "kinora/inference/job_flags.h"
 #include "kinora/inference/model_eval.h"
-#include "kinora/inference/native_model.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/sidecar.h"
 #include "kinora/inference/tasks.h"
 #include "kinora/inference/train_command.h"
+#include "kinora/inference/video_model.h"
 #include "kinora/inference/y4m.h"
 #include "kinora/version.h"
 
@@ -101,8 +101,9 @@ int runSample(const SampleOptions& o)
         std::cerr << "kinora-engine sample: no model: pass --model DIR or set KINORA_MODEL\n";
         return kExitRuntime;
     }
-    auto model = inf::loadPack(modelDir, o.device, o.precision);
-    const auto hashes = inf::hashPackWeights(model.manifest, modelDir);
+    const auto loaded = inf::loadPack(modelDir, o.device, o.precision);
+    auto& model = *loaded;
+    const auto hashes = inf::hashPackWeights(model.manifest(), modelDir);
 
     const inf::TaskRequest& request = o.request; // the same generate job kinora-cli runs
     inf::TaskCallbacks callbacks;
@@ -142,7 +143,8 @@ int runSample(const SampleOptions& o)
     try {
         inf::writeSidecar(inf::sidecarPath(out),
             inf::sidecarJson(inf::sidecarRequestJson(made),
-                inf::sidecarModelJson(model.manifest, modelDir, hashes), model.device, model.precision));
+                inf::sidecarModelJson(model.manifest(), modelDir, hashes), model.deviceName(),
+                model.precision()));
     } catch (...) { // a clip without the sidecar that makes it again is not a finished take
         std::error_code ignored;
         fs::remove(out, ignored);
@@ -162,16 +164,17 @@ int runEval(const inf::ModelEvalOptions& o)
         std::cerr << "kinora-engine eval: no model: pass --model DIR or set KINORA_MODEL\n";
         return kExitRuntime;
     }
-    auto model = inf::loadPack(modelDir, o.device, o.precision);
+    const auto loaded = inf::loadPack(modelDir, o.device, o.precision);
+    auto& model = *loaded;
     const double vaePsnr = inf::vaeRoundTripPsnr(model, 8, o.seed);
     auto report = inf::evaluateTextToVideo(
         model, o, [](int done, int total) { std::cerr << "\rclip " << done << "/" << total << std::flush; },
         interrupted);
     std::cerr << "\n";
     report.modelDir = std::filesystem::absolute(modelDir).lexically_normal().string();
-    report.modelName = model.manifest.name;
-    report.device = model.device;
-    report.precision = model.precision;
+    report.modelName = model.manifest().name;
+    report.device = model.deviceName();
+    report.precision = model.precision();
     report.vaePsnr = vaePsnr;
     std::cout << (o.json ? inf::modelEvalReportJson(report) : inf::formatModelEvalReport(report));
     return 0;
@@ -180,7 +183,7 @@ int runEval(const inf::ModelEvalOptions& o)
 int runInfo(const std::string& dir)
 {
     const auto model = inf::loadPack(dir, "cpu");
-    const auto& m = model.manifest;
+    const auto& m = model->manifest();
     std::cout << m.name << " (" << m.family << " " << m.config << ", weights " << m.version << ")\n"
               << "latent: " << m.latentChannels << " channels, spatial /" << m.spatialCompression
               << ", temporal /" << m.temporalCompression << "\n"
@@ -190,7 +193,7 @@ int runInfo(const std::string& dir)
               << " frames at " << m.defaults.fps << " fps, " << m.defaults.steps << " steps, guidance "
               << m.defaults.guidance << ", " << m.defaults.sampler << "\n"
               << "parameters:\n";
-    for (const auto& [role, count] : model.parameterCounts())
+    for (const auto& [role, count] : model->parameterCounts())
         std::cout << "  " << role << ": " << count << "\n";
     return 0;
 }

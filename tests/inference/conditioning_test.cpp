@@ -2,6 +2,7 @@
 // clip (overfitting on purpose) must bring the hidden content back through every path, clearly
 // better than the simple baseline each path would otherwise be left with.
 
+#include "kinora/inference/native_video_model.h"
 #include "kinora/inference/procedural.h"
 #include "kinora/inference/tasks.h"
 #include "kinora/inference/trainer.h"
@@ -82,7 +83,7 @@ TEST(TrainedConditioning, OverfitTinyPackReproducesTheClipThroughEveryPath)
     const int frames = 8, size = 32;
     const auto clip = renderScene(spec, frames, size, size);
 
-    auto model = overfitTinyPack(spec, frames, 800, 7);
+    NativeVideoModel model { overfitTinyPack(spec, frames, 800, 7) };
 
     TaskRequest task;
     task.prompt = spec.caption();
@@ -177,7 +178,7 @@ TEST(TrainedConditioning, WindowSeamsCarryNoColourJump)
     // 900 steps: since the trainer's inpainting holes come in three kinds over all or some frames and
     // keyframes 2 to 8 apart, the tiny model needs more steps on its one clip before its windows
     // agree (at 500 the seam after frame 13 changed 4.9/255 against 2.7/255 inside windows).
-    auto model = overfitTinyPack(spec, 2 * window, 900, 8);
+    NativeVideoModel model { overfitTinyPack(spec, 2 * window, 900, 8) };
 
     TaskRequest task;
     task.prompt = spec.caption();

@@ -3,7 +3,7 @@
 
 #include "kinora/inference/evaluation.h"
 #include "kinora/inference/model_eval.h"
-#include "kinora/inference/native_model.h"
+#include "kinora/inference/native_video_model.h"
 #include "kinora/inference/pipeline.h"
 #include "kinora/inference/tasks.h"
 
@@ -84,7 +84,7 @@ TEST(Evaluation, NamesEachDirectionAndStandingStill)
 TEST(Evaluation, ReadsAnUntrainedModelAboutAsWellAsGuessing)
 {
     torch::manual_seed(0);
-    auto model = createNativeModel("tiny", 3);
+    NativeVideoModel model { createNativeModel("tiny", 3) };
     std::mt19937_64 rng(5);
     Accuracy all;
     for (int i = 0; i < 24; ++i) {
@@ -110,7 +110,7 @@ TEST(Evaluation, ReadsAnUntrainedModelAboutAsWellAsGuessing)
 
 TEST(ModelEvaluation, ScoresSeenAndHeldOutGroupsReproducibly)
 {
-    auto model = createNativeModel("tiny", 3);
+    NativeVideoModel model { createNativeModel("tiny", 3) };
     ModelEvalOptions options;
     options.clips = 3;
     options.steps = 2;
@@ -124,7 +124,7 @@ TEST(ModelEvaluation, ScoresSeenAndHeldOutGroupsReproducibly)
     EXPECT_EQ(report.seen.clips, 3);
     EXPECT_EQ(report.heldOut.clips, 3);
     EXPECT_EQ(report.steps, 2);
-    EXPECT_EQ(report.frames, model.manifest.defaults.frames);
+    EXPECT_EQ(report.frames, model.manifest().defaults.frames);
     EXPECT_GT(report.secondsPerClip, 0.0);
     for (const auto* g : { &report.seen, &report.heldOut })
         for (const double rate : { g->colour, g->shape, g->direction }) {

@@ -110,6 +110,31 @@ TEST(ModelManifest, RejectsInconsistentPacks)
     auto future = validManifest();
     future["format_version"] = 99;
     EXPECT_TRUE(mentions(problemsOf(future), "update Kinora"));
+
+    // A causal VAE that compresses time by 4 makes 1 + 4·n frames: its default must be one.
+    auto causal = validManifest();
+    causal["latent"]["temporal_compression"] = 4;
+    EXPECT_TRUE(mentions(problemsOf(causal), "defaults.frames (16) must be 1 + 4·n"));
+    causal["defaults"]["frames"] = 17;
+    EXPECT_TRUE(problemsOf(causal).empty()) << ::testing::PrintToString(problemsOf(causal));
+
+    auto multiple = validManifest();
+    multiple["latent"]["size_multiple"] = 6;
+    EXPECT_TRUE(mentions(problemsOf(multiple), "latent.size_multiple (6) must be a multiple"));
+    multiple["latent"]["size_multiple"] = 32;
+    EXPECT_TRUE(
+        mentions(problemsOf(multiple), "defaults.height (48) must be a multiple of latent.size_multiple"));
+}
+
+TEST(ModelManifest, KeepsTheSizeMultipleOnlyWhereAPackSetsIt)
+{
+    EXPECT_EQ(
+        parseModelManifest(validManifest().dump(), "x").toJson().find("size_multiple"), std::string::npos);
+    auto j = validManifest();
+    j["latent"]["size_multiple"] = 16;
+    const auto m = parseModelManifest(j.dump(), "x");
+    EXPECT_EQ(m.sizeMultiple, 16);
+    EXPECT_EQ(parseModelManifest(m.toJson(), "y").sizeMultiple, 16);
 }
 
 TEST(ModelManifest, RejectsBrokenJson)

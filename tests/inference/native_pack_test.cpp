@@ -1,5 +1,6 @@
 #include "kinora/inference/job_errors.h"
 #include "kinora/inference/native_model.h"
+#include "kinora/inference/native_video_model.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/sha256.h"
@@ -107,14 +108,17 @@ TEST(NativePack, LoadPackResolvesTheDeviceAndThePrecision)
     TempDir dir;
     saveNativePack(createNativeModel("tiny", 2), dir.path);
     const bool cuda = runtimeInfo().cudaAvailable;
-    const auto automatic = loadPack(dir.path);
+    const auto loaded = loadPack(dir.path);
+    const auto& automatic = dynamic_cast<const NativeVideoModel&>(*loaded).native();
+    EXPECT_EQ(loaded->deviceName(), cuda ? "cuda" : "cpu");
     EXPECT_EQ(automatic.device, cuda ? "cuda" : "cpu");
-    EXPECT_EQ(automatic.precision, cuda ? "bf16" : "fp32") << "auto: bf16 on CUDA, fp32 on the CPU";
+    EXPECT_EQ(loaded->precision(), cuda ? "bf16" : "fp32") << "auto: bf16 on CUDA, fp32 on the CPU";
     EXPECT_EQ(automatic.denoiser->convIn->weight.scalar_type(), cuda ? torch::kBFloat16 : torch::kFloat32);
     EXPECT_FALSE(automatic.denoiser->is_training()) << "loaded for sampling: eval mode";
-    const auto half = loadPack(dir.path, "cpu", "bf16");
-    EXPECT_EQ(half.device, "cpu");
-    EXPECT_EQ(half.precision, "bf16");
+    const auto loadedHalf = loadPack(dir.path, "cpu", "bf16");
+    const auto& half = dynamic_cast<const NativeVideoModel&>(*loadedHalf).native();
+    EXPECT_EQ(loadedHalf->deviceName(), "cpu");
+    EXPECT_EQ(loadedHalf->precision(), "bf16");
     EXPECT_EQ(half.vae->encIn->weight.scalar_type(), torch::kBFloat16);
     EXPECT_TRUE(half.vae->encIn->weight.device().is_cpu());
     EXPECT_THROW(loadPack(dir.path, "gpu"), std::invalid_argument);

@@ -1,3 +1,4 @@
+#include "kinora/inference/native_video_model.h"
 #include "kinora/inference/pipeline.h"
 #include "kinora/inference/runtime.h"
 
@@ -10,7 +11,7 @@ using namespace kinora::inference;
 namespace {
 
 struct PipelineTest : ::testing::Test {
-    NativeModel model = createNativeModel("tiny", 11);
+    NativeVideoModel model { createNativeModel("tiny", 11) };
     DiffusionRequest request()
     {
         DiffusionRequest r;
@@ -142,9 +143,9 @@ TEST_F(PipelineTest, HalfPrecisionWeightsSampleCloseToFloat32)
 {
     const auto reference = runDiffusion(model, request()).video;
     for (const char* precision : { "bf16", "fp16" }) {
-        auto half = createNativeModel("tiny", 11);
-        moveNativeModel(half, c10::Device(c10::kCPU), precision);
-        EXPECT_EQ(half.denoiser->convIn->weight.scalar_type(),
+        NativeVideoModel half { createNativeModel("tiny", 11) };
+        moveNativeModel(half.native(), c10::Device(c10::kCPU), precision);
+        EXPECT_EQ(half.native().denoiser->convIn->weight.scalar_type(),
             std::string(precision) == "bf16" ? torch::kBFloat16 : torch::kFloat16);
         const auto video = runDiffusion(half, request()).video;
         ASSERT_EQ(video.scalar_type(), torch::kFloat32);

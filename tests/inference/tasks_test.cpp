@@ -1,6 +1,7 @@
 // The task layer on an untrained tiny pack: sizes, windows, exact compositing, determinism,
 // progress and cancellation. Whether the conditioning brings content back is conditioning_test.cpp.
 
+#include "kinora/inference/native_video_model.h"
 #include "kinora/inference/tasks.h"
 
 #include <torch/torch.h>
@@ -12,7 +13,7 @@ using namespace kinora::inference;
 namespace {
 
 struct TasksTest : ::testing::Test {
-    NativeModel model = createNativeModel("tiny", 21);
+    NativeVideoModel model { createNativeModel("tiny", 21) };
     TaskRequest options(TaskKind task = TaskKind::Generate)
     {
         TaskRequest o;
@@ -45,13 +46,13 @@ struct TasksTest : ::testing::Test {
 TEST_F(TasksTest, WorkingSizeKeepsTheAspectRatioWithinThePixelBudget)
 {
     // The tiny pack's default is 32x32 and its size factor 4.
-    const auto [w, h] = workingSize(model.manifest, 1280, 720);
+    const auto [w, h] = workingSize(model.manifest(), 1280, 720);
     EXPECT_EQ(w % 4, 0);
     EXPECT_EQ(h % 4, 0);
     EXPECT_NEAR(static_cast<double>(w) / h, 16.0 / 9.0, 0.2);
     EXPECT_LE(w * h, 32 * 32 * 1.2);
     // Footage already small enough is not blown up.
-    EXPECT_EQ(workingSize(model.manifest, 16, 8), (std::pair { 16, 8 }));
+    EXPECT_EQ(workingSize(model.manifest(), 16, 8), (std::pair { 16, 8 }));
 }
 
 TEST_F(TasksTest, LongClipsAreMadeInOverlappingWindowsWithProgressAcrossThem)
@@ -162,11 +163,11 @@ TEST_F(TasksTest, ChunkedDecodingEqualsDecodingTheWholeClip)
     // would show if the chunks lacked neighbours.
     {
         torch::NoGradGuard noGrad;
-        for (auto& p : model.vae->named_parameters())
+        for (auto& p : model.native().vae->named_parameters())
             if (p.key().find("mix") != std::string::npos)
                 p.value().normal_(0.0, 0.2);
     }
-    EXPECT_GE(decoderTemporalRadius(model), 2);
+    EXPECT_GE(decoderTemporalRadius(model.native()), 2);
     c10::InferenceMode inference;
     auto g = at::make_generator<at::CPUGeneratorImpl>(2);
     const auto latents = torch::randn({ 1, 4, 11, 4, 4 }, g);

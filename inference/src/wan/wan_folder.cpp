@@ -466,7 +466,7 @@ ModelManifest wanManifest(const WanFolder& folder)
     m.latentChannels = 16;
     m.spatialCompression = 8;
     m.temporalCompression = 4;
-    // TODO(vmodel merge) m.sizeMultiple = 16; // the VAE 8 times the DiT 2x2 patches
+    m.sizeMultiple = 16; // the VAE's 8 times the DiT's 2x2 patches
     m.latentScale = 1.0; // the VAE normalises per channel itself
     m.schedule.kind = "flow";
     m.schedule.trainSteps = 1000;

@@ -8,7 +8,7 @@
 #include "kinora/inference/eval_report.h"
 #include "kinora/inference/evaluation.h"
 #include "kinora/inference/job_options.h"
-#include "kinora/inference/native_model.h"
+#include "kinora/inference/video_model.h"
 
 #include <functional>
 #include <string>
@@ -27,12 +27,13 @@ struct EvaluatedClip {
 // precision are the caller's: `model` is already loaded). `onClip(done, total)` after each clip;
 // `isCancelled` polled between clips and denoising steps (PipelineCancelled); `onClipMade` after each
 // clip is scored. Throws std::invalid_argument when options.clips < 1.
-ModelEvalReport evaluateTextToVideo(NativeModel& model, const ModelEvalOptions& options,
+ModelEvalReport evaluateTextToVideo(VideoModel& model, const ModelEvalOptions& options,
     const std::function<void(int, int)>& onClip = {}, const std::function<bool()>& isCancelled = {},
     const std::function<void(const EvaluatedClip&)>& onClipMade = {});
 
-// PSNR (dB, RGB in [0, 1]) of the VAE's round trip (encode to the mean latent, decode) over
-// `clips` training-style procedural clips at the pack's size: the ceiling of every task's quality.
-double vaeRoundTripPsnr(NativeModel& model, int clips, uint64_t seed);
+// PSNR (dB, RGB in [0, 1]) of the VAE's round trip (VideoModel::encode, then decode) over `clips`
+// training-style procedural clips at the pack's size and frames: the ceiling of every task's
+// quality.
+double vaeRoundTripPsnr(VideoModel& model, int clips, uint64_t seed);
 
 } // namespace kinora::inference

@@ -53,6 +53,9 @@ struct ModelManifest {
     int latentChannels = 4;
     int spatialCompression = 8;
     int temporalCompression = 1;
+    // The multiple every working width and height must be (latent.size_multiple, optional): 0 = the
+    // family's own rule (task_plan.h's latentGeometry).
+    int sizeMultiple = 0;
     double latentScale = 1.0;
     ManifestSchedule schedule;
     std::string prediction = "v"; // eps | v | x0 | flow

@@ -1,7 +1,9 @@
 #pragma once
 // A loaded "kinora-native" model pack: manifest, VAE, denoiser and text encoder, and the code that
 // reads and writes packs. Loading checks every tensor's name, shape and dtype against the
-// architecture the manifest names and reports every mismatch at once.
+// architecture the manifest names and reports every mismatch at once. Jobs load any family through
+// video_model.h's loadPack; the native modules themselves are for the trainer and the native tests
+// (sampling goes through NativeVideoModel, native_video_model.h).
 
 #include "kinora/inference/model_manifest.h"
 #include "kinora/inference/native_config.h"
@@ -24,7 +26,7 @@ struct NativeModel {
     VideoVae vae { nullptr };
     UNet3d denoiser { nullptr };
     TextEncoder textEncoder { nullptr };
-    // Where the weights are and in what type, as loadPack, loadNativePack and moveNativeModel put
+    // Where the weights are and in what type, as loadNativePack and moveNativeModel put
     // them (a freshly created model is on the CPU in fp32).
     std::string device = "cpu"; // "cpu" or "cuda"
     std::string precision = "fp32"; // "fp32", "bf16" or "fp16"
@@ -48,14 +50,6 @@ void saveNativePack(const NativeModel& model, const std::filesystem::path& dir);
 // weights are converted after they are checked against the file.
 NativeModel loadNativePack(const std::filesystem::path& dir,
     const c10::Device& device = c10::Device(c10::kCPU), const std::string& precision = "fp32");
-
-// The one way a job loads a pack: resolves `device` ("auto", "cpu", "cuda"; runtime.h's
-// resolveDevice) and `precision` ("auto": bf16 on CUDA, fp32 on the CPU; or "fp32", "bf16",
-// "fp16"), then loads and checks the pack there as loadNativePack does, modules in eval mode. The
-// model's `device` and `precision` say what was chosen. Throws std::invalid_argument for an unknown
-// device or precision, DeviceUnavailable (job_errors.h) and ModelPackError.
-NativeModel loadPack(const std::filesystem::path& dir, const std::string& device = "auto",
-    const std::string& precision = "auto");
 
 // Converts every floating-point weight of a loaded model to `precision` on `device`.
 void moveNativeModel(NativeModel& model, const c10::Device& device, const std::string& precision);

@@ -3,11 +3,13 @@
 // which pixels are known. Nothing known = text-to-video; known pixels outside a region = inpainting;
 // known frames every K = interpolation; known first frames = extension and image-to-video.
 // Classifier-free guidance with a negative prompt, seeded noise, a per-step callback with a cheap
-// preview, and cancellation between steps.
+// preview, and cancellation between steps. Written against VideoModel (video_model.h): any family
+// runs through it.
 
 #include "kinora/inference/job_errors.h"
-#include "kinora/inference/native_model.h"
+#include "kinora/inference/sampler.h"
 #include "kinora/inference/schedule.h"
+#include "kinora/inference/video_model.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -25,7 +27,7 @@ struct DiffusionRequest {
     std::string negativePrompt;
     int width = 0;
     int height = 0;
-    int frames = 0;
+    int frames = 0; // a count the model's geometry accepts
     int steps = 0;
     double guidance = 1; // 1 = no guidance
     std::string sampler;
@@ -40,7 +42,7 @@ struct DiffusionRequest {
 struct StepUpdate {
     int step = 0; // 1-based: steps done so far
     int total = 0;
-    at::Tensor preview; // [3, T, h, w] in [0, 1] at latent resolution, via the preview matrix
+    at::Tensor preview; // [3, T, h, w] in [0, 1] at latent resolution (VideoModel::preview)
     at::Tensor fullDecode; // [3, T, H, W] in [0, 1] on full-decode steps, else undefined
 };
 
@@ -57,45 +59,41 @@ struct DiffusionResult {
 };
 
 DiffusionResult runDiffusion(
-    NativeModel& model, const DiffusionRequest& request, const PipelineCallbacks& callbacks = {});
+    VideoModel& model, const DiffusionRequest& request, const PipelineCallbacks& callbacks = {});
 
 // The loop's pieces, for callers that chain windows in latent space (tasks.h).
 
-// The noise schedule and parameterization a pack's manifest names.
+// The noise schedule, the sampler's options (a flow schedule's shift) and the parameterization a
+// pack's manifest names.
 NoiseSchedule scheduleOf(const ModelManifest& manifest);
+SamplerOptions samplerOptionsOf(const ModelManifest& manifest);
 Prediction predictionOf(const ModelManifest& manifest);
 
-// Checks that `request` is complete and fits the model (sizes, steps, conditioning shapes); throws
-// std::invalid_argument. It fills nothing in: defaults are resolveTask's (task_plan.h).
-void checkRequest(const NativeModel& model, const DiffusionRequest& request);
+// Checks that `request` is complete and fits the model (sizes, a frame count its geometry accepts,
+// steps, conditioning shapes); throws std::invalid_argument. It fills nothing in: defaults are
+// resolveTask's (task_plan.h).
+void checkRequest(const VideoModel& model, const DiffusionRequest& request);
 
-// What is known, in the denoiser's latent space (already multiplied by the pack's latent scale), on
-// the model's device in float32: latent [1, C, T, h, w] and mask [1, 1, T, h, w] (1 = known).
-struct LatentConditioning {
-    at::Tensor latent;
-    at::Tensor mask;
-};
-
-// Encodes known pixels ([3, T, H, W] in [0, 1], mask [T, H, W]); a latent cell is known when every
-// pixel it covers is. Undefined inputs give an all-unknown conditioning of `frames` x `height` x `width`.
+// Encodes known pixels ([3, T, H, W] in [0, 1], mask [T, H, W]) with the model's VAE; a latent cell
+// is known when every pixel it covers is, over time too (with temporal compression c, latent frame
+// 0 covers pixel frame 0 and latent frame j the c frames up to c·j). Unknown cells are zero.
+// Undefined inputs, or nothing known, give an all-unknown conditioning of `frames` x `height` x
+// `width` without running the VAE.
 LatentConditioning encodeKnown(
-    NativeModel& model, const at::Tensor& video, const at::Tensor& mask, int frames, int height, int width);
+    VideoModel& model, const at::Tensor& video, const at::Tensor& mask, int frames, int height, int width);
 
 // Runs the sampling loop of a resolved request from its seed and returns the clean latents
-// [1, C, T, h, w] (float32, model device), known cells equal to the conditioning. Step updates are
-// numbered from `stepOffset` out of `stepTotal` (0: the request's steps), for multi-window jobs.
-at::Tensor sampleLatents(NativeModel& model, const DiffusionRequest& resolved,
-    const LatentConditioning& known, const PipelineCallbacks& callbacks, int stepOffset = 0,
-    int stepTotal = 0);
+// [1, C, t, h, w] (float32, model device), known cells equal to the conditioning. `text` is
+// model.encodeText(prompt, negative prompt), made once per request. Step updates are numbered from
+// `stepOffset` out of `stepTotal` (0: the request's steps), for multi-window jobs.
+at::Tensor sampleLatents(VideoModel& model, const DiffusionRequest& resolved, const LatentConditioning& known,
+    const TextConditioning& text, const PipelineCallbacks& callbacks, int stepOffset = 0, int stepTotal = 0);
 
-// Decodes latents [1, C, T, h, w] (in the denoiser's scale) to RGB [3, T, H, W] in [0, 1] on the CPU,
-// `chunkFrames` frames at a time (0: all at once) with enough neighbouring frames around each chunk
-// that the result equals a decode of the whole clip. Checks `isCancelled` between chunks.
-at::Tensor decodeLatents(NativeModel& model, const at::Tensor& latents, int chunkFrames = 0,
+// Decodes latents [1, C, t, h, w] (in the denoiser's scale) to RGB [3, T, H, W] in [0, 1] on the CPU
+// (VideoModel::decode from frame 0): `chunkFrames` frames at a time (0: the family's choice), equal
+// to a decode of the whole clip. Checks `isCancelled` between chunks.
+at::Tensor decodeLatents(VideoModel& model, const at::Tensor& latents, int chunkFrames = 0,
     const std::function<bool()>& isCancelled = {});
-
-// Frames on each side a decoder output frame depends on (its temporal receptive radius).
-int decoderTemporalRadius(const NativeModel& model);
 
 // Runs `run`, turning the allocator's out-of-memory errors (CPU and CUDA) into OutOfMemory
 // (job_errors.h) naming `job` (see jobDescription) and what to lower, in the job's terms: each front

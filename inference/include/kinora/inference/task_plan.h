@@ -6,14 +6,42 @@
 #include "kinora/inference/model_manifest.h"
 #include "kinora/inference/task_request.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace kinora::inference {
 
-// The multiple every working width and height must be: the VAE's spatial compression times the
-// denoiser's downsampling, both from the native config the manifest names. Throws
-// std::invalid_argument for a config this build does not know.
+// How a family's latents cover the pixels, read from the manifest alone, so that a request is
+// resolved and checked before any weights load (the loop reads the same through
+// VideoModel::geometry()).
+struct LatentGeometry {
+    int channels = 4;
+    int spatialCompression = 8;
+    // 1: a latent frame per pixel frame, any frame count (kinora-native). c > 1: a causal VAE (Wan:
+    // 4) that encodes the first frame alone and then c frames per latent frame, so it makes
+    // 1 + c·n frames only.
+    int temporalCompression = 1;
+    int sizeMultiple = 8; // every working width and height is a multiple of this
+
+    // Latent frames of a clip of `frames` accepted pixel frames: frames, or (frames − 1) / c + 1.
+    int latentFrames(int frames) const;
+    // Pixel frames of `latentFrames` latent frames: the inverse.
+    int pixelFrames(int latentFrames) const;
+    bool acceptsFrames(int frames) const;
+    // The smallest accepted frame count at or above `frames` (at least 1).
+    int fitFrames(int frames) const;
+    // The rule in words, for messages: "1 + 4·n frames (1, 5, 9, …)".
+    std::string framesRule() const;
+};
+
+// The geometry a manifest describes. Size multiple: `latent.size_multiple` when the manifest sets
+// it, else the family's own: kinora-native's VAE compression times its U-Net's downsampling (from
+// the config the manifest names; std::invalid_argument for a config this build does not know),
+// any other family its spatial compression.
+LatentGeometry latentGeometry(const ModelManifest& manifest);
+
+// latentGeometry(manifest).sizeMultiple.
 int sizeMultiple(const ModelManifest& manifest);
 
 // The working size for footage of `width` x `height`: the same aspect ratio, about the pack's
@@ -38,6 +66,10 @@ int outputFrames(const TaskRequest& resolved, const FootageShape& footage);
 // (interpolate by a target rate: the smallest K that reaches it), steps, guidance, sampler, window
 // and overlap. Resolving a resolved request returns it unchanged. Throws std::invalid_argument with
 // one clear message in the job's terms (never a command-line flag's).
+// A family with temporal compression c > 1 (LatentGeometry) makes a clip in one window: the window
+// must be 1 + c·n frames, and a job longer than it (when the footage says how long) is refused with
+// a message naming the limit. Its frame count itself is any: the tasks make the smallest 1 + c·n
+// frames that cover it and drop the rest (tasks.h).
 TaskRequest resolveTask(const ModelManifest& manifest, TaskRequest request, const FootageShape& footage = {});
 
 } // namespace kinora::inference

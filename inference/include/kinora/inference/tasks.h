@@ -1,8 +1,11 @@
 #pragma once
 // The four jobs an artist asks for, on footage of any size and length, built on the one sampling
-// loop (pipeline.h). Footage is scaled to the model's working size, made in overlapping windows when
-// it is longer than the model's window (each window conditioned on the previous window's latents),
-// scaled back and composited: pixels the user did not ask to change are returned exactly.
+// loop (pipeline.h) for any model family (video_model.h). Footage is scaled to the model's working
+// size, made in overlapping windows when it is longer than the model's window (each window
+// conditioned on the previous window's latents), scaled back and composited: pixels the user did
+// not ask to change are returned exactly. A family with temporal compression c > 1 makes 1 + c·n
+// frames in one window (resolveTask refuses longer jobs): a job of another length is made at the
+// next such count, its last frames unknown, and they are dropped.
 //
 // Videos are float RGB [3, T, H, W] in [0, 1] on the CPU; masks [T, H, W] with 1 where the user wants
 // new content (inpainting).
@@ -57,7 +60,7 @@ struct TaskResult {
 //   input frame i exactly (re-timing to a rate that is not a multiple is the caller's).
 // Throws std::invalid_argument for a request or input that does not fit, PipelineCancelled and
 // OutOfMemory (job_errors.h).
-TaskResult runTask(NativeModel& model, const TaskRequest& request, const TaskInput& input = {},
+TaskResult runTask(VideoModel& model, const TaskRequest& request, const TaskInput& input = {},
     const TaskCallbacks& callbacks = {});
 
 // The loop's request for one window of a resolved task: its prompts, size, steps, guidance, sampler,
