@@ -182,6 +182,11 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     read.number("schedule.beta_end", m.schedule.betaEnd, false, 0.0, 1.0);
     read.boolean("schedule.zero_terminal_snr", m.schedule.zeroTerminalSnr);
     read.number("schedule.shift", m.schedule.shift, false, 1e-3, 1e3);
+    read.string(
+        "schedule.flow_grid", m.schedule.flowGrid, false, { "even", "diffusers-unipc", "diffusers-euler" });
+    if (m.schedule.flowGrid != "even" && m.schedule.kind != "flow")
+        problems.push_back("schedule.flow_grid \"" + m.schedule.flowGrid
+            + "\" is for flow-matching schedules (schedule.kind \"flow\")");
     if (m.schedule.betaStart >= m.schedule.betaEnd)
         problems.push_back("schedule.beta_start must be below schedule.beta_end");
 
@@ -197,7 +202,7 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     read.positiveInt("defaults.steps", m.defaults.steps, true);
     read.number("defaults.guidance", m.defaults.guidance, true, 0.0, 100.0);
     read.string("defaults.sampler", m.defaults.sampler, false,
-        { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" });
+        { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler", "unipc" });
     for (const auto& [name, value] :
         { std::pair { "width", m.defaults.width }, std::pair { "height", m.defaults.height } })
         if (value % m.spatialCompression != 0)
@@ -264,7 +269,8 @@ std::string ModelManifest::toJson() const
         { "temporal_compression", temporalCompression }, { "scale", latentScale } };
     j["schedule"] = { { "kind", schedule.kind }, { "train_steps", schedule.trainSteps },
         { "beta_start", schedule.betaStart }, { "beta_end", schedule.betaEnd },
-        { "zero_terminal_snr", schedule.zeroTerminalSnr }, { "shift", schedule.shift } };
+        { "zero_terminal_snr", schedule.zeroTerminalSnr }, { "shift", schedule.shift },
+        { "flow_grid", schedule.flowGrid } };
     j["prediction"] = prediction;
     j["defaults"] = { { "width", defaults.width }, { "height", defaults.height },
         { "frames", defaults.frames }, { "fps", defaults.fps }, { "steps", defaults.steps },

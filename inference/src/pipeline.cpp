@@ -35,6 +35,16 @@ NoiseSchedule scheduleOf(const ModelManifest& m)
     return s.zeroTerminalSnr && s.kind != "flow" ? schedule.withZeroTerminalSnr() : schedule;
 }
 
+SamplerOptions samplerOptionsOf(const ModelManifest& m)
+{
+    SamplerOptions options;
+    if (m.schedule.kind == "flow") {
+        options.shift = m.schedule.shift;
+        options.flowGrid = parseFlowGrid(m.schedule.flowGrid);
+    }
+    return options;
+}
+
 Prediction predictionOf(const ModelManifest& m)
 {
     if (m.prediction == "eps")
@@ -116,7 +126,8 @@ at::Tensor sampleLatents(NativeModel& model, const DiffusionRequest& r, const La
     auto textMask = tokens.mask.to(device);
     const bool guided = r.guidance != 1.0;
 
-    Sampler sampler(parseSamplerKind(r.sampler), scheduleOf(model.manifest), r.steps);
+    Sampler sampler(
+        parseSamplerKind(r.sampler), scheduleOf(model.manifest), r.steps, samplerOptionsOf(model.manifest));
     const auto prediction = predictionOf(model.manifest);
     // Noise on the CPU generator: the same seed gives the same clip on any device. The sampler's
     // state stays in float32 whatever the model's dtype; only the denoiser's input is cast.

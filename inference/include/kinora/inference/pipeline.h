@@ -7,6 +7,7 @@
 
 #include "kinora/inference/job_errors.h"
 #include "kinora/inference/native_model.h"
+#include "kinora/inference/sampler.h"
 #include "kinora/inference/schedule.h"
 
 #include <ATen/core/Tensor.h>
@@ -64,6 +65,9 @@ DiffusionResult runDiffusion(
 // The noise schedule and parameterization a pack's manifest names.
 NoiseSchedule scheduleOf(const ModelManifest& manifest);
 Prediction predictionOf(const ModelManifest& manifest);
+// The sampler options it names: for a flow schedule its shift and grid (schedule.flow_grid), for
+// any other the defaults (a VP manifest's shift, which no sampler would accept, is not passed on).
+SamplerOptions samplerOptionsOf(const ModelManifest& manifest);
 
 // Checks that `request` is complete and fits the model (sizes, steps, conditioning shapes); throws
 // std::invalid_argument. It fills nothing in: defaults are resolveTask's (task_plan.h).
