@@ -8,7 +8,8 @@ diffusers' WanPipeline runs, as Kinora matches them (inference/src/sampler_unipc
 
 The traces drive each scheduler's step() with a fixed synthetic "model" whose output depends on the
 state and the time, v = A x + b t / 1000 (A mixes the 16 channels, b is a fixed random tensor), so
-every multistep term (history, corrector, order switches) shows in the states. Writes
+every multistep term (history, corrector, order switches) shows in the states. Also the known
+latent re-noised at each level by add_noise / scale_noise (inpainting). Writes
 tests/inference/fixtures/wan/scheduler.safetensors.
 
 Run: /root/.cache/kinora/wan-ref/bin/python scripts/wan_fixtures/make_scheduler.py"""

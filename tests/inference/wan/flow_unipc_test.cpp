@@ -1,8 +1,11 @@
 // Wan 2.1's sampling against diffusers (fixtures from scripts/wan_fixtures/make_scheduler.py): the
 // sigma / timestep grids of UniPCMultistepScheduler(flow_prediction, use_flow_sigmas, flow_shift)
-// and FlowMatchEulerDiscreteScheduler(shift), 10-step traces of both driven by a synthetic
-// state-dependent model, and UniPC's own properties on the closed-form Gaussian of sampler_test.cpp
-// (its order, its moments), the loop (cancel, restart) and inpainting's re-noised known region.
+// and FlowMatchEulerDiscreteScheduler(shift), 10-step (shift 5) and 50-step (shift 3) traces of
+// both driven by a synthetic state-dependent model, their add_noise / scale_noise, and UniPC's own
+// properties on the closed-form Gaussian of sampler_test.cpp (its order, its moments), the loop
+// (cancel, restart), inpainting's re-noised known region and the manifest's schedule.flow_grid.
+#include "kinora/inference/model_manifest.h"
+#include "kinora/inference/pipeline.h"
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/sampler.h"
 
@@ -10,6 +13,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -77,8 +82,8 @@ struct Worst {
 
 // Runs `name`'s trace (made at `shift`) twice: step by step from the fixture's own inputs (each
 // step alone, its history that of the fixture's previous steps), and free-running from the
-// fixture's start through our model (errors accumulate). Returns the worst relative error.
-double expectTrace(const std::string& name, double shift, SamplerKind kind, FlowGrid grid)
+// fixture's start through our model (errors accumulate).
+void expectTrace(const std::string& name, double shift, SamplerKind kind, FlowGrid grid)
 {
     const auto inputs = stored(name + ".input");
     const auto outputs = stored(name + ".output");
@@ -110,11 +115,11 @@ double expectTrace(const std::string& name, double shift, SamplerKind kind, Flow
               << " rel " << forced.rel << "; free-running max abs " << running.abs << " rel " << running.rel
               << "\n";
     ::testing::Test::RecordProperty(name + ".rel", std::to_string(std::max(forced.rel, running.rel)));
-    if (kind == SamplerKind::FlowEuler)
+    if (kind == SamplerKind::FlowEuler) {
         EXPECT_EQ(forced.abs, 0.0); // x + (sigma_next - sigma) v: one float32 rounding each, as diffusers
+    }
     EXPECT_LT(forced.rel, 1e-6);
     EXPECT_LT(running.rel, 1e-6);
-    return std::max(forced.rel, running.rel);
 }
 
 } // namespace
@@ -377,7 +382,7 @@ TEST(WanSchedulerInpainting, KnownRegionFollowsAddNoiseAtEveryLevel)
             worstNoised = std::max(worstNoised, maxAbs(sampler.addNoise(x0, noise, i) - theirs[i]));
         std::cerr << "[parity] addNoise " << (kind == SamplerKind::UniPC ? "unipc" : "flow-euler")
                   << " max abs " << worstNoised << "\n";
-        EXPECT_LT(worstNoised, 1e-6);
+        EXPECT_EQ(worstNoised, 0.0); // alpha x0 + sigma noise in float32, as diffusers
         EXPECT_TRUE(torch::equal(sampler.addNoise(x0, noise, 10), x0));
         auto x = sampler.addNoise(x0, noise, 0);
         double worst = 0.0;
@@ -393,4 +398,52 @@ TEST(WanSchedulerInpainting, KnownRegionFollowsAddNoiseAtEveryLevel)
         EXPECT_LT(worst, 1e-5);
         EXPECT_LT(maxAbs(x - x0), 1e-5);
     }
+}
+
+// ---- The manifest: schedule.flow_grid and the "unipc" sampler, optional so older packs still read ----
+
+TEST(WanSchedulerManifest, FlowGridIsOptionalCheckedAndReachesTheSampler)
+{
+    using kinora::inference::ModelPackError;
+    using kinora::inference::parseModelManifest;
+    using kinora::inference::samplerOptionsOf;
+    auto j = nlohmann::json::parse(R"({
+      "format_version": 1, "name": "flow-pack", "family": "kinora-native", "version": "0.0.1", "config": "tiny",
+      "components": {"vae": "vae.safetensors", "denoiser": "denoiser.safetensors"},
+      "latent": {"channels": 2, "spatial_compression": 4, "temporal_compression": 1},
+      "schedule": {"kind": "flow", "shift": 5.0},
+      "prediction": "flow",
+      "defaults": {"width": 64, "height": 48, "frames": 16, "fps": 8, "steps": 4, "guidance": 5.0,
+                   "sampler": "flow-euler"},
+      "preview": {"latent_to_rgb": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]}
+    })");
+    // A manifest written before flow grids existed keeps Kinora's even grid, now with its shift.
+    const auto old = parseModelManifest(j.dump(), "old");
+    EXPECT_EQ(old.schedule.flowGrid, "even");
+    EXPECT_EQ(samplerOptionsOf(old).flowGrid, FlowGrid::Even);
+    EXPECT_EQ(samplerOptionsOf(old).shift, 5.0);
+
+    j["schedule"]["flow_grid"] = "diffusers-unipc";
+    j["defaults"]["sampler"] = "unipc";
+    const auto wan = parseModelManifest(j.dump(), "wan");
+    EXPECT_EQ(parseModelManifest(wan.toJson(), "again").schedule.flowGrid, "diffusers-unipc");
+    const Sampler sampler(kinora::inference::parseSamplerKind(wan.defaults.sampler),
+        kinora::inference::scheduleOf(wan), wan.defaults.steps, samplerOptionsOf(wan));
+    EXPECT_EQ(sampler.timesteps(), (std::vector<double> { 999, 937, 833, 625 })); // wan21.md, Appendix E
+
+    auto unknown = j;
+    unknown["schedule"]["flow_grid"] = "wan";
+    EXPECT_THROW(parseModelManifest(unknown.dump(), "unknown"), ModelPackError);
+    auto vp = j;
+    vp["schedule"] = { { "kind", "scaled_linear" }, { "shift", 2.0 }, { "flow_grid", "diffusers-euler" } };
+    vp["prediction"] = "v";
+    try {
+        parseModelManifest(vp.dump(), "vp");
+        ADD_FAILURE() << "a flow grid on a VP schedule was accepted";
+    } catch (const ModelPackError& e) {
+        EXPECT_NE(std::string(e.what()).find("flow-matching"), std::string::npos) << e.what();
+    }
+    // A VP manifest's shift (read but meaningless there) never reaches a sampler, which would refuse it.
+    vp["schedule"].erase("flow_grid");
+    EXPECT_EQ(samplerOptionsOf(parseModelManifest(vp.dump(), "vp")).shift, 1.0);
 }
