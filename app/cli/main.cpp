@@ -68,7 +68,7 @@ void addDiffusionOptions(CLI::App* sub, DiffusionOptions& o)
         ->check(CLI::NonNegativeNumber);
     sub->add_option("--seed", o.request.seed, "seed of the initial noise (default 0)");
     sub->add_option("--sampler", o.request.sampler, "sampler (default: the pack's)")
-        ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
+        ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler", "unipc" }));
     flags::addDeviceFlag(sub, o.request.device);
     flags::addPrecisionFlag(sub, o.request.precision);
     sub->add_option(

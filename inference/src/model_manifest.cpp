@@ -208,6 +208,11 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
     read.number("schedule.beta_end", m.schedule.betaEnd, false, 0.0, 1.0);
     read.boolean("schedule.zero_terminal_snr", m.schedule.zeroTerminalSnr);
     read.number("schedule.shift", m.schedule.shift, false, 1e-3, 1e3);
+    read.string(
+        "schedule.flow_grid", m.schedule.flowGrid, false, { "even", "diffusers-unipc", "diffusers-euler" });
+    if (m.schedule.flowGrid != "even" && m.schedule.kind != "flow")
+        problems.push_back("schedule.flow_grid \"" + m.schedule.flowGrid
+            + "\" is for flow-matching schedules (schedule.kind \"flow\")");
     if (m.schedule.betaStart >= m.schedule.betaEnd)
         problems.push_back("schedule.beta_start must be below schedule.beta_end");
 
@@ -311,7 +316,8 @@ std::string ModelManifest::toJson() const
         j["latent"]["size_multiple"] = sizeMultiple;
     j["schedule"] = { { "kind", schedule.kind }, { "train_steps", schedule.trainSteps },
         { "beta_start", schedule.betaStart }, { "beta_end", schedule.betaEnd },
-        { "zero_terminal_snr", schedule.zeroTerminalSnr }, { "shift", schedule.shift } };
+        { "zero_terminal_snr", schedule.zeroTerminalSnr }, { "shift", schedule.shift },
+        { "flow_grid", schedule.flowGrid } };
     j["prediction"] = prediction;
     j["defaults"] = { { "width", defaults.width }, { "height", defaults.height },
         { "frames", defaults.frames }, { "fps", defaults.fps }, { "steps", defaults.steps },

@@ -38,8 +38,10 @@ NoiseSchedule scheduleOf(const ModelManifest& m)
 SamplerOptions samplerOptionsOf(const ModelManifest& m)
 {
     SamplerOptions options;
-    if (m.schedule.kind == "flow")
+    if (m.schedule.kind == "flow") {
         options.shift = m.schedule.shift;
+        options.flowGrid = parseFlowGrid(m.schedule.flowGrid);
+    }
     return options;
 }
 

@@ -42,6 +42,8 @@ const char* kindName(SamplerKind kind)
         return "dpm++2m";
     case SamplerKind::FlowEuler:
         return "flow-euler";
+    case SamplerKind::UniPC:
+        return "unipc";
     }
     return "?";
 }
@@ -67,6 +69,8 @@ void checkCombination(
         throw std::invalid_argument("Sampler: shift is for flow-matching schedules");
     if (!(options.shift > 0.0))
         throw std::invalid_argument("Sampler: shift must be positive");
+    if (options.flowGrid != FlowGrid::Even && !schedule.isFlow())
+        throw std::invalid_argument("Sampler: a flow grid is for flow-matching schedules");
     if (!(options.eta >= 0.0 && options.eta <= 1.0))
         throw std::invalid_argument("Sampler: eta must be in [0, 1]");
     if (options.eta != 0.0 && kind != SamplerKind::Ddim)
@@ -78,12 +82,12 @@ void checkCombination(
 SamplerKind parseSamplerKind(const std::string& text)
 {
     for (auto kind : { SamplerKind::Ddpm, SamplerKind::Ddim, SamplerKind::Euler, SamplerKind::EulerAncestral,
-             SamplerKind::DpmSolver2M, SamplerKind::FlowEuler }) {
+             SamplerKind::DpmSolver2M, SamplerKind::FlowEuler, SamplerKind::UniPC }) {
         if (text == kindName(kind))
             return kind;
     }
     throw std::invalid_argument(
-        "unknown sampler '" + text + "' (expected ddpm, ddim, euler, euler-a, dpm++2m or flow-euler)");
+        "unknown sampler '" + text + "' (expected ddpm, ddim, euler, euler-a, dpm++2m, flow-euler or unipc)");
 }
 
 Sampler::Sampler(SamplerKind kind, NoiseSchedule schedule, int steps, SamplerOptions options)
@@ -94,12 +98,10 @@ Sampler::Sampler(SamplerKind kind, NoiseSchedule schedule, int steps, SamplerOpt
     checkCombination(m_kind, m_schedule, steps, m_options);
     const int trainSteps = m_schedule.trainSteps();
     if (m_schedule.isFlow()) {
-        for (int i = 0; i <= steps; ++i) {
-            const double t = shiftFlowTime(1.0 - static_cast<double>(i) / steps, m_options.shift);
+        FlowSteps grid = flowSteps(m_options.flowGrid, steps, m_options.shift, trainSteps);
+        for (double t : grid.sigmas)
             m_levels.push_back({ 1.0 - t, t });
-            if (i < steps)
-                m_timesteps.push_back(t * trainSteps);
-        }
+        m_timesteps = std::move(grid.timesteps);
         return;
     }
     if (m_options.karras) {
@@ -148,6 +150,8 @@ NoiseLevel Sampler::level(int i) const
 
 double Sampler::initNoiseSigma() const
 {
+    if (m_schedule.isFlow())
+        return 1.0;
     const NoiseLevel first = m_levels.front();
     return std::sqrt(first.alpha * first.alpha + first.sigma * first.sigma);
 }
@@ -156,6 +160,9 @@ void Sampler::reset()
 {
     m_lastX0 = at::Tensor();
     m_lastStep = -1;
+    m_olderX0 = at::Tensor();
+    m_lastInput = at::Tensor();
+    m_lastOrder = 0;
 }
 
 at::Tensor Sampler::addNoise(const at::Tensor& x0, const at::Tensor& noise, int i) const
@@ -201,6 +208,9 @@ at::Tensor Sampler::step(
         next = x + (prediction == Prediction::Flow ? modelOutput : eps - x0) * dt;
         break;
     }
+    case SamplerKind::UniPC:
+        next = uniPC(i, x, x0);
+        break;
     }
     m_lastX0 = x0;
     m_lastStep = i;

@@ -120,7 +120,89 @@ double shiftFlowTime(double t, double shift)
 {
     if (!(shift > 0.0))
         throw std::invalid_argument("shiftFlowTime: shift must be positive");
-    return shift * t / (1.0 + (shift - 1.0) * t);
+    // One operation per statement, in the order diffusers evaluates it, so that no FMA can change
+    // the last bit (flowSteps' truncated timesteps depend on it).
+    const double scaled = shift * t;
+    const double towards = (shift - 1.0) * t;
+    const double denominator = 1.0 + towards;
+    return scaled / denominator;
+}
+
+FlowGrid parseFlowGrid(const std::string& text)
+{
+    if (text == "even")
+        return FlowGrid::Even;
+    if (text == "diffusers-unipc")
+        return FlowGrid::DiffusersUniPC;
+    if (text == "diffusers-euler")
+        return FlowGrid::DiffusersFlowMatchEuler;
+    throw std::invalid_argument(
+        "unknown flow grid '" + text + "' (expected even, diffusers-unipc or diffusers-euler)");
+}
+
+// The diffusers grids are reproduced operation by operation (numpy's linspace is i * step + start,
+// float32 where diffusers computes in float32), one operation per statement so that no compiler
+// fuses a multiply and an add into an FMA: the truncated integer timesteps must come out exactly.
+FlowSteps flowSteps(FlowGrid grid, int steps, double shift, int trainSteps)
+{
+    if (steps < 1)
+        throw std::invalid_argument("flowSteps: steps must be at least 1");
+    if (!(shift > 0.0))
+        throw std::invalid_argument("flowSteps: shift must be positive");
+    checkTrainSteps(trainSteps);
+    const double trainTime = trainSteps;
+    FlowSteps out;
+    switch (grid) {
+    case FlowGrid::Even:
+        for (int i = 0; i <= steps; ++i) {
+            const double t = shiftFlowTime(1.0 - static_cast<double>(i) / steps, shift);
+            out.sigmas.push_back(t);
+            if (i < steps)
+                out.timesteps.push_back(t * trainTime);
+        }
+        return out;
+    case FlowGrid::DiffusersUniPC: {
+        // np.linspace(1, 1 / T, steps + 1)[:-1], shifted in float64.
+        const double step = (1.0 / trainTime - 1.0) / steps;
+        for (int i = 0; i < steps; ++i) {
+            const double offset = static_cast<double>(i) * step;
+            const double sigma = offset + 1.0;
+            double shifted = shiftFlowTime(sigma, shift);
+            // diffusers keeps log(1 - sigma) finite on the first step this way.
+            if (i == 0 && std::fabs(shifted - 1.0) < 1e-6)
+                shifted -= 1e-6;
+            const double time = shifted * trainTime;
+            out.timesteps.push_back(std::trunc(time));
+            out.sigmas.push_back(static_cast<float>(shifted));
+        }
+        out.sigmas.push_back(0.0);
+        return out;
+    }
+    case FlowGrid::DiffusersFlowMatchEuler: {
+        // The constructor's sigmas, shifted in float32: the ends of the linspace below.
+        auto shiftFloat = [&](float t) {
+            const float scaled = static_cast<float>(shift) * t;
+            const float towards = static_cast<float>(shift - 1.0) * t;
+            const float denominator = 1.0f + towards;
+            return scaled / denominator;
+        };
+        const double start = static_cast<double>(shiftFloat(1.0f)) * trainTime;
+        const double stop
+            = static_cast<double>(shiftFloat(1.0f / static_cast<float>(trainSteps))) * trainTime;
+        const double step = steps > 1 ? (stop - start) / (steps - 1) : 0.0;
+        for (int i = 0; i < steps; ++i) {
+            const double offset = static_cast<double>(i) * step;
+            const double time = (i == steps - 1 && steps > 1) ? stop : offset + start;
+            const double sigma = time / trainTime;
+            const auto shifted = static_cast<float>(shiftFlowTime(sigma, shift));
+            out.sigmas.push_back(shifted);
+            out.timesteps.push_back(shifted * static_cast<float>(trainSteps));
+        }
+        out.sigmas.push_back(0.0);
+        return out;
+    }
+    }
+    throw std::invalid_argument("flowSteps: unknown grid");
 }
 
 NoiseSchedule::NoiseSchedule(bool flow, int trainSteps, std::vector<double> alphasCumprod)

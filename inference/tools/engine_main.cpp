@@ -252,7 +252,7 @@ int main(int argc, char** argv)
         ->check(CLI::NonNegativeNumber);
     sampleCmd->add_option("--seed", sample.request.seed, "seed of the initial noise");
     sampleCmd->add_option("--sampler", sample.request.sampler, "sampler (default: the pack's)")
-        ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler" }));
+        ->check(CLI::IsMember({ "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler", "unipc" }));
     flags::addDeviceFlag(sampleCmd, sample.device);
     flags::addPrecisionFlag(sampleCmd, sample.precision);
     sampleCmd->add_flag("-y", sample.overwrite, "replace an existing output");

@@ -470,6 +470,9 @@ ModelManifest wanManifest(const WanFolder& folder)
     m.latentScale = 1.0; // the VAE normalises per channel itself
     m.schedule.kind = "flow";
     m.schedule.trainSteps = 1000;
+    // The σ grid and integer timesteps of diffusers' WanPipeline (UniPCMultistepScheduler with
+    // use_flow_sigmas), the reference the sampler parity tests pin.
+    m.schedule.flowGrid = "diffusers-unipc";
     m.prediction = "flow";
     const bool large = size == "14B";
     // Diffusers' Wan model cards: flow_shift 3.0 at 480p, 5.0 at 720p; the pipeline's 50 steps,

@@ -30,6 +30,11 @@ struct ManifestSchedule {
     double betaEnd = 0.012;
     bool zeroTerminalSnr = false;
     double shift = 1.0; // flow matching only
+    // Flow matching only: where the sampler's levels lie and what the model is told
+    // (FlowGrid, schedule.h): "even" (Kinora's own, the default, so older manifests keep their
+    // meaning), "diffusers-unipc" (WanPipeline's UniPCMultistepScheduler grid: integer model
+    // timesteps) or "diffusers-euler" (FlowMatchEulerDiscreteScheduler's). JSON: schedule.flow_grid.
+    std::string flowGrid = "even";
 };
 
 struct ManifestDefaults {

@@ -63,8 +63,8 @@ DiffusionResult runDiffusion(
 
 // The loop's pieces, for callers that chain windows in latent space (tasks.h).
 
-// The noise schedule, the sampler's options (a flow schedule's shift) and the parameterization a
-// pack's manifest names.
+// The noise schedule, the sampler's options (for a flow schedule its shift and grid,
+// schedule.flow_grid; for any other the defaults) and the parameterization a pack's manifest names.
 NoiseSchedule scheduleOf(const ModelManifest& manifest);
 SamplerOptions samplerOptionsOf(const ModelManifest& manifest);
 Prediction predictionOf(const ModelManifest& manifest);

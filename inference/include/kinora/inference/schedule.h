@@ -45,6 +45,35 @@ at::Tensor predictionTarget(
 // s > 1 moves every point towards the noisy end, where large images and videos need more steps.
 double shiftFlowTime(double t, double shift);
 
+// Where the levels of a sampler over a flow-matching schedule lie, and what the model is told.
+enum class FlowGrid {
+    // Kinora's own: t_i = shiftFlowTime(1 - i / steps) for i = 0..steps, from pure noise (t = 1)
+    // to data (t = 0), the model told t_i * trainSteps as a fraction.
+    Even,
+    // diffusers' UniPCMultistepScheduler(use_flow_sigmas=True, flow_shift=s), which WanPipeline
+    // runs: sigmas shift(linspace(1, 1 / T, steps + 1)[:-1]) in float64, the first lowered by 1e-6
+    // when it is within 1e-6 of 1 (so that its log-SNR is finite), then rounded to float32, and a
+    // final 0. The model is told the INTEGER timestep trunc(sigma * T) (of the float64 sigma) while
+    // the solver steps between the float32 sigmas.
+    DiffusersUniPC,
+    // diffusers' FlowMatchEulerDiscreteScheduler(shift=s): sigmas shift(linspace(1, m, steps)) with
+    // m = shift(1 / T) computed in float32 at construction (so the smallest sigma is shifted twice,
+    // as diffusers does it), rounded to float32, and a final 0; the model is told sigma * T in
+    // float32 (fractional).
+    DiffusersFlowMatchEuler,
+};
+
+// Parses "even", "diffusers-unipc" or "diffusers-euler"; throws std::invalid_argument otherwise.
+FlowGrid parseFlowGrid(const std::string& text);
+
+// The steps + 1 flow times (sigma = t, level {1 - t, t}) and the steps model timesteps of a grid,
+// in [0, trainSteps]. Throws std::invalid_argument for steps < 1, shift <= 0 or trainSteps < 2.
+struct FlowSteps {
+    std::vector<double> sigmas; // decreasing, the last 0
+    std::vector<double> timesteps;
+};
+FlowSteps flowSteps(FlowGrid grid, int steps, double shift, int trainSteps = 1000);
+
 // A discrete variance-preserving schedule (alphas_cumprod per training step, built in float64) or
 // the continuous flow-matching one. Copyable value type.
 class NoiseSchedule {
