@@ -12,12 +12,10 @@
 #include "kinora/core/model_eval.h"
 #include "kinora/core/model_training.h"
 #include "kinora/inference/job_flags.h"
-#include "kinora/inference/wan/wan_folder.h"
 #include "media_commands.h"
 
 #include <CLI/CLI.hpp>
 
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 
@@ -161,8 +159,7 @@ int runInfo(const std::string& path, bool json, bool writeManifest)
         if (writeManifest) {
             if (!QFileInfo(target).isDir())
                 throw std::invalid_argument(path + " is not a folder: --write-manifest takes a model folder");
-            const auto written = kinora::inference::wan::writeWanManifest(QFile::encodeName(target).toStdString());
-            std::cerr << "wrote " << written.string() << "\n";
+            std::cerr << "wrote " << kinora::core::writeWanManifest(target).toStdString() << "\n";
         }
         if (!QFileInfo(target).isDir())
             return kinora::cli::runMediaInfo(path, json);

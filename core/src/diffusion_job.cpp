@@ -543,7 +543,7 @@ ModelPackInfo describeModelPack(const QString& dir)
         parameters = inf::wan::wanParameterCounts(localPath(dir), m);
     } else {
         try {
-            parameters = inf::loadNativePack(localPath(dir)).parameterCounts();
+            parameters = inf::loadPack(localPath(dir), "cpu", "fp32")->parameterCounts();
         } catch (const c10::Error& e) {
             throw std::runtime_error(e.what_without_backtrace());
         }
@@ -573,6 +573,11 @@ ModelPackInfo describeModelPack(const QString& dir)
     for (const auto& [role, count] : parameters)
         info.parameters.emplace_back(q(role), count);
     return info;
+}
+
+QString writeWanManifest(const QString& dir)
+{
+    return QFile::decodeName(inf::wan::writeWanManifest(localPath(dir)).c_str());
 }
 
 QJsonObject toJson(const ModelPackInfo& info)

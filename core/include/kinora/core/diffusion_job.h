@@ -175,6 +175,10 @@ struct ModelPackInfo {
 };
 
 ModelPackInfo describeModelPack(const QString& dir);
+// Writes the kinora-model.json Kinora uses for a folder of Wan 2.1 weights (inference's
+// wan/wan_folder.h writeWanManifest) and returns its path. Throws with every problem of the folder,
+// or when it already has one.
+QString writeWanManifest(const QString& dir);
 QJsonObject toJson(const ModelPackInfo& info);
 
 } // namespace kinora::core
