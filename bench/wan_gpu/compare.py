@@ -141,12 +141,15 @@ def time_calls(dev, warmup, iters, budget_s, call):
             "median_s": s[len(s) // 2], "min_s": s[0]}
 
 
-def keep_fp32_modules(model):
-    """What from_pretrained(torch_dtype=bf16) does: the _keep_in_fp32_modules stay fp32."""
+def to_bf16_keeping_fp32_modules(model):
+    """What from_pretrained(torch_dtype=torch.bfloat16) does: everything bf16 except the
+    _keep_in_fp32_modules (matched by a dotted name component, as diffusers matches them), which
+    keep their fp32 values (never rounded through bf16, so that both sides load the same)."""
     keep = getattr(model, "_keep_in_fp32_modules", None) or []
     for name, p in list(model.named_parameters()) + list(model.named_buffers()):
-        if p.is_floating_point() and any(k in name.split(".") for k in keep):
-            p.data = p.data.float()
+        if p.is_floating_point() and not any(k in name.split(".") for k in keep):
+            p.data = p.data.to(torch.bfloat16)
+    return model
 
 
 def rel_err(a, b):
@@ -161,6 +164,38 @@ def rel_err(a, b):
 def sample_video(v):
     """The same strided sample the C++ bench saves (every 4th frame, every 8th pixel)."""
     return v[:, :, ::4, ::8, ::8].float().cpu()
+
+
+def kernel_summary(trace_path, top=20):
+    """Per-name totals of one profiled DiT pass from a Chrome trace (torch.profiler's or
+    kinora-wan-gpu-bench's Kineto one): GPU kernels, memcpy and memset on a GPU; on the CPU the
+    aten ops (nested ones counted inside their parents too, so only the ranking means much)."""
+    with open(trace_path) as f:
+        events = json.load(f).get("traceEvents", [])
+    gpu = [e for e in events if e.get("ph") == "X" and e.get("cat") in ("kernel", "gpu_memcpy", "gpu_memset")]
+    chosen = gpu or [e for e in events if e.get("ph") == "X" and e.get("cat") == "cpu_op"]
+    totals = {}
+    for e in chosen:
+        n, d = totals.get(e["name"], (0, 0.0))
+        totals[e["name"]] = (n + 1, d + float(e.get("dur", 0)))
+    span = 0.0
+    if chosen:
+        span = max(e["ts"] + e.get("dur", 0) for e in chosen) - min(e["ts"] for e in chosen)
+    busy = sum(d for _, d in totals.values())
+    rows = sorted(totals.items(), key=lambda kv: -kv[1][1])[:top]
+    return {"kind": "gpu kernels" if gpu else "cpu ops", "count": len(chosen), "busy_ms": busy / 1000,
+            "span_ms": span / 1000,
+            "top": [{"name": k, "calls": n, "ms": d / 1000, "share": d / busy if busy else 0} for k, (n, d) in rows]}
+
+
+def profile_markdown(summaries):
+    lines = ["# One DiT forward pass, profiled (Kineto), per kernel name", ""]
+    for side, sm in summaries.items():
+        lines += [f"## {side}: {sm['count']} {sm['kind']}, busy {sm['busy_ms']:.1f} ms, span {sm['span_ms']:.1f} ms", "",
+                  "| ms | share | calls | name |", "| ---: | ---: | ---: | --- |"]
+        lines += [f"| {r['ms']:.2f} | {r['share'] * 100:.1f}% | {r['calls']} | `{r['name'][:110]}` |" for r in sm["top"]]
+        lines.append("")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -206,6 +241,7 @@ def main():
     ap.add_argument("--skip-diffusers", action="store_true")
     ap.add_argument("--skip-kinora", action="store_true")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--no-profile", action="store_true", help="skip the one profiled DiT pass per side")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
@@ -230,11 +266,14 @@ def main():
         f"device {args.device} {res['env']['gpu'] or ''}")
 
     def save_results():
+        """After every phase, so that a run stopped at its deadline still leaves its figures."""
         with open(os.path.join(args.out, "results.json"), "w") as f:
             json.dump(res, f, indent=1, default=str)
+        with open(os.path.join(args.out, "table.md"), "w") as f:
+            f.write(make_table(res, vae_dtypes))
 
     def left_s():
-        return args.deadline - time.time() if args.deadline else 1e9
+        return args.deadline - time.time() if args.deadline else 3600.0
 
     def run_kinora(part, weights_path, extra):
         """kinora-wan-gpu-bench on one component (its own process: the DiT's memory is gone before
@@ -295,6 +334,7 @@ def main():
         traceback.print_exc()
 
     outputs_d = {}
+    profiles = {}
     manifest = None
     if args.manifest and os.path.exists(args.manifest):
         with open(args.manifest) as f:
@@ -307,8 +347,7 @@ def main():
             t = time.time()
             with torch.device(dev):
                 model = Dit(**dit_cfg)
-            model = model.to(torch.bfloat16).eval()
-            keep_fp32_modules(model)
+            model = to_bf16_keeping_fp32_modules(model.eval())
             sync(dev)
             log(f"diffusers DiT built in {time.time() - t:.1f}s: "
                 f"{sum(p.numel() for p in model.parameters()) / 1e9:.3f}B parameters")
@@ -334,6 +373,17 @@ def main():
                 d["peak_mib"] = peak_mib(dev)
                 d["step_s"] = 2 * d["forward"]["median_s"]
                 outputs_d["dit_out"] = out[0].float().cpu()
+                if not args.no_profile:
+                    try:
+                        from torch.profiler import ProfilerActivity, profile
+                        acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if dev.type == "cuda" else [])
+                        with profile(activities=acts) as prof:
+                            call()
+                            sync(dev)
+                        prof.export_chrome_trace(os.path.join(args.work, "diffusers_dit_trace.json"))
+                        profiles["diffusers"] = kernel_summary(os.path.join(args.work, "diffusers_dit_trace.json"))
+                    except Exception as e:
+                        res["errors"].append(f"diffusers profile (diagnostic only): {e!r}")
                 res["diffusers"]["dit"] = d
                 log(f"diffusers DiT forward median {d['forward']['median_s']:.4f}s, peak {d['peak_mib']:.0f} MiB")
                 del x, ctx, out
@@ -349,9 +399,21 @@ def main():
         dit_ok = True
         log("DiT weights written from the manifest (no diffusers)")
     if dit_ok and not args.skip_kinora:
-        run_kinora("dit", dit_path, ["--dit-dtype", "bf16", "--num-heads", str(dit_cfg["num_attention_heads"]),
+        trace = os.path.join(args.work, "kinora_dit_trace.json")
+        run_kinora("dit", dit_path, ([] if args.no_profile else ["--profile-dit", trace]) + ["--dit-dtype", "bf16", "--num-heads", str(dit_cfg["num_attention_heads"]),
                                      "--dit-warmup", str(args.dit_warmup), "--dit-iters", str(args.dit_iters),
                                      "--dit-budget-s", str(args.dit_budget_s)])
+
+        if not args.no_profile and os.path.exists(trace):
+            try:
+                profiles["Kinora"] = kernel_summary(trace)
+            except Exception as e:
+                res["errors"].append(f"kinora profile (diagnostic only): {e!r}")
+    if profiles:
+        res["profile"] = profiles
+        with open(os.path.join(args.out, "profile.md"), "w") as f:
+            f.write(profile_markdown(profiles))
+        save_results()
 
     # ---- diffusers VAE --------------------------------------------------------------------------
     vae_ok = False
@@ -419,10 +481,7 @@ def main():
                                      "--vae-iters", str(args.vae_iters), "--vae-budget-s", str(args.vae_budget_s)])
 
     save_results()
-    table = make_table(res, vae_dtypes)
-    with open(os.path.join(args.out, "table.md"), "w") as f:
-        f.write(table)
-    print(table, flush=True)
+    print(make_table(res, vae_dtypes), flush=True)
     log("done" + (f"; errors: {res['errors']}" if res["errors"] else ""))
     return 0 if not res["errors"] else 1
 

@@ -5,7 +5,7 @@
 # DiT and VAE on the same random 1.3B weights. Everything goes to $OUT: run.log (all output, each
 # phase timed), build.log, results.json, table.md, kinora.json, kinora.stderr.
 #   bench/wan_gpu/run.sh [compare.py options, e.g. --small --device cpu]
-# Environment: OUT (default out/wan_gpu), PYTHON (python3), JOBS (nproc), BUDGET_S (520: the whole
+# Environment: OUT (default out/wan_gpu), PYTHON (python3), JOBS (nproc), BUDGET_S (480: the whole
 # run's deadline, which compare.py fits its optional phases into), BUILD_DIR (build/wan-gpu).
 set -uo pipefail
 start=$(date +%s)
@@ -17,7 +17,7 @@ exec > >(tee -a "$OUT/run.log") 2>&1
 PY=${PYTHON:-python3}
 JOBS=${JOBS:-$(nproc)}
 BUILD_DIR=${BUILD_DIR:-build/wan-gpu}
-deadline=$((start + ${BUDGET_S:-520}))
+deadline=$((start + ${BUDGET_S:-480}))
 phase() { echo "=== [$(($(date +%s) - start))s] $*"; }
 
 phase "start on $(hostname), $(nproc) cores; $($PY --version 2>&1) at $(command -v "$PY")"

@@ -9,6 +9,7 @@
 #include "kinora/inference/wan/wan_vae.h"
 #include "kinora/inference/wan/wan_weights.h"
 
+#include <torch/csrc/autograd/profiler_kineto.h>
 #include <torch/torch.h>
 
 // The caching allocator's statistics need c10_cuda, which only a CUDA LibTorch has (CMake defines
@@ -28,6 +29,7 @@
 #include <functional>
 #include <iostream>
 #include <numeric>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,7 +41,10 @@ using nlohmann::json;
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-void log(const std::string& line) { std::cerr << "[kinora-wan-gpu-bench] " << line << std::endl; }
+void log(const std::string& line)
+{
+    std::cerr << "[kinora-wan-gpu-bench] " << line << std::endl;
+}
 
 double secondsSince(Clock::time_point start)
 {
@@ -64,8 +69,14 @@ struct Memory {
         (void)device;
 #endif
     }
-    static double peakMiB(const c10::Device& device) { return stat(device, true); }
-    static double currentMiB(const c10::Device& device) { return stat(device, false); }
+    static double peakMiB(const c10::Device& device)
+    {
+        return stat(device, true);
+    }
+    static double currentMiB(const c10::Device& device)
+    {
+        return stat(device, false);
+    }
     static void release(const c10::Device& device)
     {
 #ifdef KINORA_WAN_BENCH_CUDA_MEMORY
@@ -82,7 +93,8 @@ private:
 #ifdef KINORA_WAN_BENCH_CUDA_MEMORY
         if (device.is_cuda()) {
             // getDeviceStats returns a copy: keep it alive while reading it.
-            const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+            const auto stats
+                = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
             const auto& bytes = stats.allocated_bytes[0];
             return static_cast<double>(peak ? bytes.peak : bytes.current) / kMiB;
         }
@@ -95,7 +107,8 @@ private:
 
 // Runs `call` warmup + iters times, each synchronised and timed; stops the timed calls early once
 // `budgetS` seconds have gone (at least one timed call always runs).
-json timeCalls(const c10::Device& device, int warmup, int iters, double budgetS, const std::function<void()>& call)
+json timeCalls(
+    const c10::Device& device, int warmup, int iters, double budgetS, const std::function<void()>& call)
 {
     std::vector<double> warm, timed;
     const auto phaseStart = Clock::now();
@@ -120,6 +133,23 @@ json timeCalls(const c10::Device& device, int warmup, int iters, double budgetS,
         { "median_s", sorted[sorted.size() / 2] }, { "min_s", sorted.front() } };
 }
 
+// One call under the Kineto profiler (CPU ops, and CUDA kernels on a GPU), saved as a Chrome trace
+// that compare.py sums per kernel beside diffusers' (same profiler, same aggregation).
+void profileOnce(const c10::Device& device, const std::string& path, const std::function<void()>& call)
+{
+    namespace profiler = torch::autograd::profiler;
+    using torch::profiler::impl::ActivityType;
+    const torch::profiler::impl::ProfilerConfig config(torch::profiler::impl::ProfilerState::KINETO);
+    std::set<ActivityType> activities { ActivityType::CPU };
+    if (device.is_cuda())
+        activities.insert(ActivityType::CUDA);
+    profiler::prepareProfiler(config, activities);
+    profiler::enableProfiler(config, activities);
+    call();
+    synchronize(device);
+    profiler::disableProfiler()->save(path);
+}
+
 c10::ScalarType parseDtype(const std::string& name)
 {
     if (name == "bf16")
@@ -135,8 +165,9 @@ c10::ScalarType parseDtype(const std::string& name)
 at::Tensor sample(const at::Tensor& video)
 {
     using torch::indexing::Slice;
-    return video.index({ Slice(), Slice(), Slice(0, torch::indexing::None, 4), Slice(0, torch::indexing::None, 8),
-                           Slice(0, torch::indexing::None, 8) })
+    return video
+        .index({ Slice(), Slice(), Slice(0, torch::indexing::None, 4), Slice(0, torch::indexing::None, 8),
+            Slice(0, torch::indexing::None, 8) })
         .to(at::kCPU, at::kFloat)
         .contiguous();
 }
@@ -146,7 +177,8 @@ at::Tensor sample(const at::Tensor& video)
 int main(int argc, char** argv)
 {
     CLI::App app { "Kinora's Wan 2.1 DiT and VAE timed on compare.py's weights and inputs (bench/wan_gpu)" };
-    std::string ditFile, vaeFile, inputsFile, outputsFile, deviceName = "cuda", ditDtypeName = "bf16";
+    std::string ditFile, vaeFile, inputsFile, outputsFile, profileFile, deviceName = "cuda",
+                                                                        ditDtypeName = "bf16";
     std::vector<std::string> vaeDtypes { "fp32" };
     int ditWarmup = 2, ditIters = 5, vaeWarmup = 1, vaeIters = 2, threads = 0;
     int64_t numHeads = 12;
@@ -154,8 +186,11 @@ int main(int argc, char** argv)
     bool vaeOutputOnCpu = false;
     app.add_option("--dit", ditFile, "DiT weights (safetensors, either naming)");
     app.add_option("--vae", vaeFile, "VAE weights (safetensors, either naming)");
-    app.add_option("--inputs", inputsFile, "latent, timestep, context and vae_latent (compare.py writes it)")->required();
+    app.add_option("--inputs", inputsFile, "latent, timestep, context and vae_latent (compare.py writes it)")
+        ->required();
     app.add_option("--outputs", outputsFile, "where to write the DiT output and a VAE output sample");
+    app.add_option(
+        "--profile-dit", profileFile, "after the timing, one DiT pass profiled into this Chrome trace");
     app.add_option("--device", deviceName, "cuda or cpu");
     app.add_option("--dit-dtype", ditDtypeName, "bf16, fp16 or fp32");
     app.add_option("--vae-dtypes", vaeDtypes, "the VAE's dtypes, each timed in turn")->delimiter(',');
@@ -167,7 +202,8 @@ int main(int argc, char** argv)
     app.add_option("--dit-budget-s", ditBudget, "stop the timed DiT passes after this long");
     app.add_option("--vae-budget-s", vaeBudget, "stop the timed VAE decodes after this long (per dtype)");
     app.add_option("--threads", threads, "intra-op threads on the CPU (0: LibTorch's default)");
-    app.add_flag("--vae-output-cpu", vaeOutputOnCpu, "decode into a CPU tensor (Kinora's pipeline does) instead of the GPU");
+    app.add_flag("--vae-output-cpu", vaeOutputOnCpu,
+        "decode into a CPU tensor (Kinora's pipeline does) instead of the GPU");
     CLI11_PARSE(app, argc, argv);
 
     json report;
@@ -181,7 +217,8 @@ int main(int argc, char** argv)
         report["device"] = deviceName;
         report["libtorch"] = TORCH_VERSION;
 #ifdef KINORA_WAN_BENCH_CUDA_MEMORY
-        report["memory"] = device.is_cuda() ? "cuda caching allocator, allocated bytes" : "not measured on the CPU";
+        report["memory"]
+            = device.is_cuda() ? "cuda caching allocator, allocated bytes" : "not measured on the CPU";
 #else
         report["memory"] = "not measured (no c10_cuda in this LibTorch)";
 #endif
@@ -198,7 +235,8 @@ int main(int argc, char** argv)
             dit["load_s"] = secondsSince(start);
             dit["weights_mib"] = Memory::currentMiB(device);
             const auto& c = model->config();
-            dit["config"] = { { "dim", c.dim }, { "layers", c.numLayers }, { "heads", c.numHeads }, { "ffn", c.ffnDim } };
+            dit["config"] = { { "dim", c.dim }, { "layers", c.numLayers }, { "heads", c.numHeads },
+                { "ffn", c.ffnDim } };
             const auto x = inputs.view("latent").to(device, dtype);
             const auto t = inputs.view("timestep").to(device);
             const auto context = inputs.view("context").to(device, dtype);
@@ -213,6 +251,17 @@ int main(int argc, char** argv)
             });
             dit["peak_mib"] = Memory::peakMiB(device);
             dit["step_s"] = 2.0 * dit["forward"]["median_s"].get<double>(); // CFG: two passes a step
+            if (!profileFile.empty()) {
+                try {
+                    profileOnce(device, profileFile, [&] {
+                        c10::InferenceMode inference;
+                        out = model->forward(x, t, context);
+                    });
+                    dit["profile"] = profileFile;
+                } catch (const std::exception& e) {
+                    dit["profile_error"] = e.what(); // a diagnostic only: the figures stand
+                }
+            }
             outputs["dit_out"] = out.to(at::kCPU, at::kFloat).contiguous();
             report["dit"] = dit;
             log("DiT forward median " + std::to_string(dit["forward"]["median_s"].get<double>()) + " s");
@@ -247,7 +296,8 @@ int main(int argc, char** argv)
                 vae["per_frame_s"] = vae["decode"]["median_s"].get<double>() / double(video.size(2));
                 outputs["vae_out_sample_" + name] = sample(video);
                 report["vae_" + name] = vae;
-                log("VAE (" + name + ") decode median " + std::to_string(vae["decode"]["median_s"].get<double>()) + " s");
+                log("VAE (" + name + ") decode median "
+                    + std::to_string(vae["decode"]["median_s"].get<double>()) + " s");
                 video = at::Tensor();
                 model = nullptr;
                 Memory::release(device);
