@@ -141,6 +141,18 @@ def time_calls(dev, warmup, iters, budget_s, call):
             "median_s": s[len(s) // 2], "min_s": s[0]}
 
 
+def sdpa_variant(dev, backend, args, call):
+    """The DiT timed with only one SDPA backend allowed (as kinora-wan-gpu-bench --sdpa-variants)."""
+    try:
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+        which = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION,
+                 "efficient": SDPBackend.EFFICIENT_ATTENTION}[backend]
+        with sdpa_kernel(which):
+            return time_calls(dev, 1, min(args.dit_iters, 4), args.dit_budget_s, call)
+    except Exception as e:
+        return {"error": repr(e)[:300]}
+
+
 def to_bf16_keeping_fp32_modules(model):
     """What from_pretrained(torch_dtype=torch.bfloat16) does: everything bf16 except the
     _keep_in_fp32_modules (matched by a dotted name component, as diffusers matches them), which
@@ -234,13 +246,15 @@ def main():
     ap.add_argument("--vae-iters", type=int, default=2)
     ap.add_argument("--vae-dtypes", default="fp32,bf16")
     ap.add_argument("--dit-budget-s", type=float, default=30.0, help="per side, timed passes")
-    ap.add_argument("--vae-budget-s", type=float, default=40.0, help="per side and dtype, timed decodes")
+    ap.add_argument("--vae-budget-s", type=float, default=25.0, help="per side and dtype, timed decodes")
     ap.add_argument("--deadline", type=float, default=0.0,
                     help="epoch seconds by which everything must be done (run.sh sets it): optional phases "
                          "(VAE dtypes after the first) are skipped when too little time is left")
     ap.add_argument("--skip-diffusers", action="store_true")
     ap.add_argument("--skip-kinora", action="store_true")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--sdpa-variants", default="flash,cudnn,efficient",
+                    help="after the timing, DiT passes with only this SDPA backend allowed, on both sides ('' for none)")
     ap.add_argument("--no-profile", action="store_true", help="skip the one profiled DiT pass per side")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -356,11 +370,11 @@ def main():
             dit_ok = True
             log(f"DiT weights written in {time.time() - t:.1f}s ({os.path.getsize(dit_path) / 2**30:.2f} GiB)")
             if not args.skip_diffusers:
+                release(dev)
+                d = {"weights_mib": current_mib(dev)}  # before the inputs, as the C++ side measures it
                 x = inputs["latent"].to(dev, torch.bfloat16)
                 ts = inputs["timestep"].to(dev)
                 ctx = inputs["context"].to(dev, torch.bfloat16)
-                release(dev)
-                d = {"weights_mib": current_mib(dev)}
                 reset_peak(dev)
                 out = [None]
 
@@ -373,6 +387,8 @@ def main():
                 d["peak_mib"] = peak_mib(dev)
                 d["step_s"] = 2 * d["forward"]["median_s"]
                 outputs_d["dit_out"] = out[0].float().cpu()
+                for backend in [b for b in args.sdpa_variants.split(",") if b]:
+                    d.setdefault("sdpa", {})[backend] = sdpa_variant(dev, backend, args, call)
                 if not args.no_profile:
                     try:
                         from torch.profiler import ProfilerActivity, profile
@@ -400,7 +416,8 @@ def main():
         log("DiT weights written from the manifest (no diffusers)")
     if dit_ok and not args.skip_kinora:
         trace = os.path.join(args.work, "kinora_dit_trace.json")
-        run_kinora("dit", dit_path, ([] if args.no_profile else ["--profile-dit", trace]) + ["--dit-dtype", "bf16", "--num-heads", str(dit_cfg["num_attention_heads"]),
+        variants = ["--sdpa-variants", args.sdpa_variants] if args.sdpa_variants else []
+        run_kinora("dit", dit_path, ([] if args.no_profile else ["--profile-dit", trace]) + variants + ["--dit-dtype", "bf16", "--num-heads", str(dit_cfg["num_attention_heads"]),
                                      "--dit-warmup", str(args.dit_warmup), "--dit-iters", str(args.dit_iters),
                                      "--dit-budget-s", str(args.dit_budget_s)])
 
@@ -435,10 +452,10 @@ def main():
                     continue
                 try:
                     vae = vae.to(dtypes[name])
-                    z = inputs["vae_latent"].to(dev, dtypes[name])
-                    m, s = mean.to(dev, dtypes[name]), std.to(dev, dtypes[name])
                     release(dev)
                     d = {"weights_mib": current_mib(dev)}
+                    z = inputs["vae_latent"].to(dev, dtypes[name])
+                    m, s = mean.to(dev, dtypes[name]), std.to(dev, dtypes[name])
                     reset_peak(dev)
                     out = [None]
 
@@ -501,6 +518,8 @@ def make_table(res, vae_dtypes):
             ("DiT step = 2 passes (CFG) (s)", ("dit", "step_s"), "<= 0.8x", 1.0),
             ("DiT peak VRAM (MiB)", ("dit", "peak_mib"), "<= 1.0x", 1.0),
             ("DiT weights (MiB)", ("dit", "weights_mib"), "", 1.0)]
+    for backend in sorted(set(get(d, "dit", "sdpa") or {}) | set(get(k, "dit", "sdpa") or {})):
+        rows.append((f"DiT forward, SDPA {backend} only (s, median)", ("dit", "sdpa", backend, "median_s"), "", 1.0))
     for name in vae_dtypes:
         rows += [(f"VAE decode {name}, whole clip (s, median)", (f"vae_{name}", "decode", "median_s"), "", 1.0),
                  (f"VAE decode {name} per frame (ms)", (f"vae_{name}", "per_frame_s"), "", 1000.0),

@@ -3,7 +3,8 @@
 # own torch wheel (engine only: no Qt, FFmpeg, OpenCV, tests or SentencePiece; the header-only
 # dependencies come from .device/), then runs compare.py, which times diffusers' and Kinora's Wan
 # DiT and VAE on the same random 1.3B weights. Everything goes to $OUT: run.log (all output, each
-# phase timed), build.log, results.json, table.md, kinora.json, kinora.stderr.
+# phase timed), build.log, results.json, table.md, profile.md, kinora.json,
+# kinora.stderr.
 #   bench/wan_gpu/run.sh [compare.py options, e.g. --small --device cpu]
 # Environment: OUT (default out/wan_gpu), PYTHON (python3), JOBS (nproc), BUDGET_S (480: the whole
 # run's deadline, which compare.py fits its optional phases into), BUILD_DIR (build/wan-gpu).
@@ -63,5 +64,8 @@ PYTHONPATH="$carry/py${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1 \
   --bench "$BUILD_DIR/bench/wan_gpu/kinora-wan-gpu-bench" --out "$OUT" \
   --manifest .device/wan_shapes.json --deadline "$deadline" "${extra[@]}" "$@"
 status=$?
+# The summaries last, so that the end of the output alone has them.
+[ -f "$OUT/profile.md" ] && cat "$OUT/profile.md"
+[ -f "$OUT/table.md" ] && cat "$OUT/table.md"
 phase "done (compare.py exit $status)"
 exit $status

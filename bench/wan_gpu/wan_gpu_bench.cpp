@@ -150,6 +150,18 @@ void profileOnce(const c10::Device& device, const std::string& path, const std::
     profiler::disableProfiler()->save(path);
 }
 
+// Allows only the named SDPA backend ("flash", "cudnn", "efficient"; "" restores them all but
+// math's, which LibTorch keeps as the fallback anyway), to time each kernel family on its own.
+void allowOnlySdpa(const std::string& backend)
+{
+    auto& context = at::globalContext();
+    const bool all = backend.empty();
+    context.setSDPUseFlash(all || backend == "flash");
+    context.setSDPUseCuDNN(all || backend == "cudnn");
+    context.setSDPUseMemEfficient(all || backend == "efficient");
+    context.setSDPUseMath(all);
+}
+
 c10::ScalarType parseDtype(const std::string& name)
 {
     if (name == "bf16")
@@ -179,7 +191,7 @@ int main(int argc, char** argv)
     CLI::App app { "Kinora's Wan 2.1 DiT and VAE timed on compare.py's weights and inputs (bench/wan_gpu)" };
     std::string ditFile, vaeFile, inputsFile, outputsFile, profileFile, deviceName = "cuda",
                                                                         ditDtypeName = "bf16";
-    std::vector<std::string> vaeDtypes { "fp32" };
+    std::vector<std::string> vaeDtypes { "fp32" }, sdpaVariants;
     int ditWarmup = 2, ditIters = 5, vaeWarmup = 1, vaeIters = 2, threads = 0;
     int64_t numHeads = 12;
     double ditBudget = 60, vaeBudget = 60;
@@ -191,6 +203,10 @@ int main(int argc, char** argv)
     app.add_option("--outputs", outputsFile, "where to write the DiT output and a VAE output sample");
     app.add_option(
         "--profile-dit", profileFile, "after the timing, one DiT pass profiled into this Chrome trace");
+    app.add_option("--sdpa-variants", sdpaVariants,
+           "after the timing, DiT passes with only this SDPA backend allowed, each in turn (flash, cudnn, "
+           "efficient)")
+        ->delimiter(',');
     app.add_option("--device", deviceName, "cuda or cpu");
     app.add_option("--dit-dtype", ditDtypeName, "bf16, fp16 or fp32");
     app.add_option("--vae-dtypes", vaeDtypes, "the VAE's dtypes, each timed in turn")->delimiter(',');
@@ -251,6 +267,19 @@ int main(int argc, char** argv)
             });
             dit["peak_mib"] = Memory::peakMiB(device);
             dit["step_s"] = 2.0 * dit["forward"]["median_s"].get<double>(); // CFG: two passes a step
+            // Whether another attention kernel would be faster here (the default choice is LibTorch's).
+            for (const auto& backend : sdpaVariants) {
+                try {
+                    allowOnlySdpa(backend);
+                    dit["sdpa"][backend] = timeCalls(device, 1, std::min(ditIters, 4), ditBudget, [&] {
+                        c10::InferenceMode inference;
+                        out = model->forward(x, t, context);
+                    });
+                } catch (const std::exception& e) {
+                    dit["sdpa"][backend] = { { "error", std::string(e.what()).substr(0, 300) } };
+                }
+                allowOnlySdpa("");
+            }
             if (!profileFile.empty()) {
                 try {
                     profileOnce(device, profileFile, [&] {
