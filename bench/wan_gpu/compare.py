@@ -239,6 +239,8 @@ def main():
     ap.add_argument("--work", default="/tmp/kinora-wan-gpu-work", help="weights and inputs (GBs at full size)")
     ap.add_argument("--manifest", default="", help="tensor shapes to use when diffusers is missing")
     ap.add_argument("--small", action="store_true", help="2 blocks, narrow layers, tiny latent (CPU test)")
+    ap.add_argument("--latent", default="", help="override the latent shape, e.g. 1,16,1,4,4 (the full "
+                    "model on a tiny clip: a CPU check of the real sizes' loading)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--dit-warmup", type=int, default=2)
     ap.add_argument("--dit-iters", type=int, default=8)
@@ -265,6 +267,8 @@ def main():
     dit_cfg = DIT_SMALL if args.small else DIT_FULL
     vae_cfg = VAE_SMALL if args.small else VAE_FULL
     latent_shape = LATENT_SMALL if args.small else LATENT_FULL
+    if args.latent:
+        latent_shape = tuple(int(v) for v in args.latent.split(","))
     vae_dtypes = [d for d in args.vae_dtypes.split(",") if d]
     dtypes = {"fp32": torch.float32, "bf16": torch.bfloat16}
 
