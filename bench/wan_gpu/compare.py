@@ -309,8 +309,16 @@ def main():
                 p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, timeout=timeout, text=True)
             with open(os.path.join(args.out, "kinora.json"), "a") as f:
                 f.write(p.stdout)
-            lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
-            got = json.loads(lines[-1]) if lines else {"error": f"no JSON (exit {p.returncode})"}
+            # The bench prints one JSON line after each phase: the last whole one counts.
+            got = {"error": f"no JSON (exit {p.returncode})"}
+            for ln in reversed([ln for ln in p.stdout.splitlines() if ln.startswith("{")]):
+                try:
+                    got = json.loads(ln)
+                    break
+                except ValueError:
+                    continue
+            if p.returncode != 0 and "error" not in got:
+                got["error"] = f"exit {p.returncode} after the figures above"
             log(f"Kinora {part} bench exit {p.returncode} in {time.time() - t:.1f}s")
             if "error" in got:
                 res["errors"].append(f"kinora {part}: {got.pop('error')}")

@@ -224,6 +224,14 @@ int main(int argc, char** argv)
 
     json report;
     int status = 0;
+    std::map<std::string, at::Tensor> outputs;
+    // One JSON line after each measured phase (compare.py reads the last whole one), the outputs
+    // saved with it: a later phase that fails, or crashes the process, loses only itself.
+    const auto emit = [&] {
+        if (!outputsFile.empty() && !outputs.empty())
+            kinora::inference::saveSafetensors(outputsFile, outputs);
+        std::cout << report.dump() << std::endl;
+    };
     try {
         if (threads > 0)
             torch::set_num_threads(threads);
@@ -239,7 +247,6 @@ int main(int argc, char** argv)
         report["memory"] = "not measured (no c10_cuda in this LibTorch)";
 #endif
         const auto inputs = wan::WanWeights::open({ inputsFile });
-        std::map<std::string, at::Tensor> outputs;
 
         if (!ditFile.empty()) {
             const auto dtype = parseDtype(ditDtypeName);
@@ -267,6 +274,10 @@ int main(int argc, char** argv)
             });
             dit["peak_mib"] = Memory::peakMiB(device);
             dit["step_s"] = 2.0 * dit["forward"]["median_s"].get<double>(); // CFG: two passes a step
+            outputs["dit_out"] = out.to(at::kCPU, at::kFloat).contiguous();
+            report["dit"] = dit;
+            emit(); // the figures out before the diagnostics below, which cannot lose them then
+            log("DiT forward median " + std::to_string(dit["forward"]["median_s"].get<double>()) + " s");
             // Whether another attention kernel would be faster here (the default choice is LibTorch's).
             for (const auto& backend : sdpaVariants) {
                 try {
@@ -291,9 +302,7 @@ int main(int argc, char** argv)
                     dit["profile_error"] = e.what(); // a diagnostic only: the figures stand
                 }
             }
-            outputs["dit_out"] = out.to(at::kCPU, at::kFloat).contiguous();
             report["dit"] = dit;
-            log("DiT forward median " + std::to_string(dit["forward"]["median_s"].get<double>()) + " s");
             out = at::Tensor();
             model = nullptr;
             Memory::release(device);
@@ -325,6 +334,7 @@ int main(int argc, char** argv)
                 vae["per_frame_s"] = vae["decode"]["median_s"].get<double>() / double(video.size(2));
                 outputs["vae_out_sample_" + name] = sample(video);
                 report["vae_" + name] = vae;
+                emit();
                 log("VAE (" + name + ") decode median "
                     + std::to_string(vae["decode"]["median_s"].get<double>()) + " s");
                 video = at::Tensor();
@@ -332,8 +342,6 @@ int main(int argc, char** argv)
                 Memory::release(device);
             }
         }
-        if (!outputsFile.empty())
-            kinora::inference::saveSafetensors(outputsFile, outputs);
     } catch (const std::exception& e) {
         report["error"] = e.what();
         log(std::string("error: ") + e.what());
