@@ -238,6 +238,10 @@ int main(int argc, char** argv)
         const c10::Device device(deviceName);
         if (device.is_cuda() && !torch::cuda::is_available())
             throw std::runtime_error("--device cuda, but this LibTorch sees no GPU");
+        // The caching allocator's statistics exist only once CUDA is initialised: resetting them
+        // first fails with "Invalid device argument" (the first device run did exactly that).
+        if (device.is_cuda())
+            torch::zeros({ 1 }, at::TensorOptions().device(device));
         report["device"] = deviceName;
         report["libtorch"] = TORCH_VERSION;
 #ifdef KINORA_WAN_BENCH_CUDA_MEMORY
