@@ -112,9 +112,9 @@ bool isPack(const QString& dir)
 
 QString packProblem(const QString& dir)
 {
-    return QFileInfo(dir).isDir()
-        ? QStringLiteral("%1 has no %2 and no Wan 2.1 weights").arg(dir, QLatin1String(inf::kManifestFileName))
-        : QStringLiteral("%1 does not exist").arg(dir);
+    return QFileInfo(dir).isDir() ? QStringLiteral("%1 has no %2 and no Wan 2.1 weights")
+                                        .arg(dir, QLatin1String(inf::kManifestFileName))
+                                  : QStringLiteral("%1 does not exist").arg(dir);
 }
 
 // The request part of the sidecar. `width`/`height` are the working size the model ran at;

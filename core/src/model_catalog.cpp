@@ -71,7 +71,8 @@ ModelPackEntry readModelPack(const QString& dir, const QString& origin)
         return entry;
     }
     if (!inf::isModelPackFolder(QFile::encodeName(entry.dir).toStdString())) {
-        entry.error = tr("%1 has no %2 and no Wan 2.1 weights").arg(entry.dir, QLatin1String(inf::kManifestFileName));
+        entry.error
+            = tr("%1 has no %2 and no Wan 2.1 weights").arg(entry.dir, QLatin1String(inf::kManifestFileName));
         return entry;
     }
     try {

@@ -51,8 +51,8 @@ protected:
     void TearDown() override { fs::remove_all(m_dir); }
 
     // kinora-cli generate on the tiny folder: 32x32, 5 frames (two latent frames), 3 UniPC steps.
-    kinora::test::ProcessResult generate(const std::string& out, const std::string& seed,
-        std::vector<std::string> extra = {}) const
+    kinora::test::ProcessResult generate(
+        const std::string& out, const std::string& seed, std::vector<std::string> extra = {}) const
     {
         std::vector<std::string> args { "generate", "--model", m_model.string(), "-p",
             "A cat walks slowly across a quiet street at night.", "--size", "32x32", "--frames", "5",
@@ -104,7 +104,8 @@ TEST_F(CliWan, GenerateMakesAClipWithPreviewsAndASidecarDeterministicPerSeed)
         = QJsonDocument::fromJson(QByteArray::fromStdString(fileBytes(m_dir / "a" / "%03d.png.kinora.json")))
               .object();
     const auto model = sidecar[QStringLiteral("model")].toObject();
-    EXPECT_EQ(model[QStringLiteral("family")].toString(), QStringLiteral("wan2.1")) << fileBytes(m_dir / "a" / "%03d.png.kinora.json");
+    EXPECT_EQ(model[QStringLiteral("family")].toString(), QStringLiteral("wan2.1"))
+        << fileBytes(m_dir / "a" / "%03d.png.kinora.json");
     EXPECT_EQ(sidecar[QStringLiteral("request")].toObject()[QStringLiteral("sampler")].toString(),
         QStringLiteral("unipc"));
 
@@ -122,8 +123,8 @@ TEST_F(CliWan, AFrameCountTheCausalVaeCannotMakeIsCoveredAndTrimmed)
 {
     // 1 + 4n frames only: 7 asks for 9 made and 7 kept.
     const auto r = runProcess(KINORA_CLI_PATH,
-        { "generate", "--model", m_model.string(), "-p", "rain", "--size", "32x32", "--frames", "7", "--steps",
-            "1", "--device", "cpu", "-o", (m_dir / "t/%03d.png").string() });
+        { "generate", "--model", m_model.string(), "-p", "rain", "--size", "32x32", "--frames", "7",
+            "--steps", "1", "--device", "cpu", "-o", (m_dir / "t/%03d.png").string() });
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(pngs(m_dir / "t").size(), 7u);
 }
@@ -132,8 +133,8 @@ TEST_F(CliWan, AMissingComponentIsNamedWithTheFileToGet)
 {
     fs::remove_all(m_model / "vae");
     const auto r = runProcess(KINORA_CLI_PATH,
-        { "generate", "--model", m_model.string(), "-p", "rain", "--size", "32x32", "--frames", "5", "--steps",
-            "1", "--device", "cpu", "-o", (m_dir / "x/%03d.png").string() });
+        { "generate", "--model", m_model.string(), "-p", "rain", "--size", "32x32", "--frames", "5",
+            "--steps", "1", "--device", "cpu", "-o", (m_dir / "x/%03d.png").string() });
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("no Wan 2.1 VAE"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("wan_2.1_vae.safetensors"), std::string::npos) << r.err;

@@ -394,7 +394,8 @@ fs::path writeWanManifest(const fs::path& dir)
         if (!out) {
             std::error_code ec;
             fs::remove(partial, ec);
-            throw std::runtime_error("cannot write " + path.string() + " (is the folder writable, the disk full?)");
+            throw std::runtime_error(
+                "cannot write " + path.string() + " (is the folder writable, the disk full?)");
         }
     }
     fs::rename(partial, path);

@@ -54,7 +54,8 @@ struct ModelManifest {
     std::string family; // "kinora-native" (trained by Kinora) or "wan2.1" (wan/wan_folder.h)
     std::string version; // of the weights
     std::string config; // architecture size within the family: "tiny", "default", ...
-    std::map<std::string, std::string> components; // role ("vae", "denoiser", ...) -> file in the pack (a path under it)
+    std::map<std::string, std::string>
+        components; // role ("vae", "denoiser", ...) -> file in the pack (a path under it)
     int latentChannels = 4;
     int spatialCompression = 8;
     int temporalCompression = 1;

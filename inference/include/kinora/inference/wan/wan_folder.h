@@ -79,7 +79,8 @@ std::filesystem::path writeWanManifest(const std::filesystem::path& dir);
 
 // Parameters per component ("denoiser", "vae", "text_encoder") and in total ("total") of the
 // files a Wan manifest names, counted from their headers without loading them.
-std::map<std::string, int64_t> wanParameterCounts(const std::filesystem::path& dir, const ModelManifest& manifest);
+std::map<std::string, int64_t> wanParameterCounts(
+    const std::filesystem::path& dir, const ModelManifest& manifest);
 
 // What the weights file `file` (relative to `dir`) holds, from its header: prefix, naming, dtype,
 // and its role ("denoiser", "vae", "text_encoder"; "" when it holds none of them). For loading
