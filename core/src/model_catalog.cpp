@@ -90,7 +90,9 @@ ModelPackEntry readModelPack(const QString& dir, const QString& origin)
         entry.guidance = d.guidance;
         entry.sampler = QString::fromStdString(d.sampler);
         entry.sizeMultiple = sizeMultipleOf(manifest);
-        entry.maxFrames = maxFramesOf(d.frames);
+        // A family whose VAE compresses time (Wan) makes a clip in one window: its default length
+        // is the most it makes (task_plan.h's resolveTask refuses more).
+        entry.maxFrames = manifest.temporalCompression > 1 ? d.frames : maxFramesOf(d.frames);
     } catch (const inf::ModelPackError& e) {
         entry.error = joinedProblems(e);
     } catch (const std::exception& e) {

@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -158,4 +160,25 @@ TEST_F(ModelCatalogTest, SamplerNamesAreTheEnginesNames)
     for (const char* name : { "ddpm", "ddim", "euler", "euler-a", "dpm++2m", "flow-euler", "unipc" })
         EXPECT_TRUE(names.contains(QLatin1String(name))) << name;
     EXPECT_EQ(names.size(), 7);
+}
+
+TEST_F(ModelCatalogTest, AFamilyWithCausalTimeCompressionMakesOneWindowAtMost)
+{
+    // The shipped manifest made into a Wan-like one: 4x temporal compression, 81 frames by default.
+    auto json = QJsonDocument::fromJson(shippedManifest()).object();
+    auto latent = json[QStringLiteral("latent")].toObject();
+    latent[QStringLiteral("temporal_compression")] = 4;
+    json[QStringLiteral("latent")] = latent;
+    auto defaults = json[QStringLiteral("defaults")].toObject();
+    defaults[QStringLiteral("frames")] = 81;
+    json[QStringLiteral("defaults")] = defaults;
+    const QString dir = packWith(QStringLiteral("causal"), QJsonDocument(json).toJson());
+    for (const auto& file : json[QStringLiteral("components")].toObject()) {
+        QFile weights(QDir(dir).filePath(file.toString()));
+        ASSERT_TRUE(weights.open(QIODevice::WriteOnly));
+    }
+    const ModelPackEntry pack = readModelPack(dir);
+    ASSERT_TRUE(pack.ok()) << pack.error.toStdString();
+    EXPECT_EQ(pack.maxFrames, 81);
+    EXPECT_FALSE(checkGenerationSize(pack, pack.width, pack.height, 82).isEmpty());
 }
