@@ -141,4 +141,49 @@ TEST_F(CliWan, AMissingComponentIsNamedWithTheFileToGet)
     EXPECT_FALSE(fs::exists(m_dir / "x" / "000.png"));
 }
 
+TEST_F(CliWan, InpaintingBlendsTheKnownLatentsAndKeepsEveryUnmaskedPixel)
+{
+    // Wan's DiT reads no mask: the loop re-imposes the known region at every step, and the
+    // compositing puts the footage back outside the mask.
+    fs::create_directories(m_dir / "in");
+    for (int i = 0; i < 5; ++i) {
+        QImage frame(32, 32, QImage::Format_RGB888);
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 32; ++x)
+                frame.setPixel(x, y, qRgb(i * 40, x * 8, 128 + y));
+        ASSERT_TRUE(frame.save(
+            QString::fromStdString((m_dir / "in" / ("00" + std::to_string(i) + ".png")).string())));
+    }
+    QImage mask(32, 32, QImage::Format_Grayscale8);
+    mask.fill(0);
+    for (int y = 8; y < 24; ++y)
+        for (int x = 8; x < 24; ++x)
+            mask.setPixel(x, y, qRgb(255, 255, 255));
+    ASSERT_TRUE(mask.save(QString::fromStdString((m_dir / "mask.png").string())));
+    const auto r = runProcess(KINORA_CLI_PATH,
+        { "inpaint", "--model", m_model.string(), "-i", (m_dir / "in/%03d.png").string(), "-m",
+            (m_dir / "mask.png").string(), "-p", "grass", "--steps", "2", "--device", "cpu", "--method",
+            "diffusion", "-o", (m_dir / "out/%03d.png").string() });
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_EQ(pngs(m_dir / "out").size(), 5u);
+    int changedInside = 0;
+    for (int i = 0; i < 5; ++i) {
+        const auto name = "00" + std::to_string(i) + ".png";
+        const QImage in = QImage(QString::fromStdString((m_dir / "in" / name).string()))
+                              .convertToFormat(QImage::Format_RGB888);
+        const QImage out = QImage(QString::fromStdString((m_dir / "out" / name).string()))
+                               .convertToFormat(QImage::Format_RGB888);
+        ASSERT_EQ(out.size(), in.size());
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 32; ++x) {
+                const bool masked = x >= 8 && x < 24 && y >= 8 && y < 24;
+                if (!masked)
+                    ASSERT_EQ(out.pixel(x, y), in.pixel(x, y)) << name << " at " << x << "," << y;
+                else
+                    changedInside += out.pixel(x, y) != in.pixel(x, y);
+            }
+    }
+    EXPECT_GT(changedInside, 0) << "the masked region is made anew";
+}
+
 } // namespace
