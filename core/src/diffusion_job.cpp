@@ -14,6 +14,7 @@
 #include "kinora/inference/tasks.h"
 #include "kinora/inference/video_model.h"
 #include "kinora/inference/wan/wan_folder.h"
+#include "kinora/inference/wan/wan_video_model.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -577,7 +578,11 @@ ModelPackInfo describeModelPack(const QString& dir)
 
 QString writeWanManifest(const QString& dir)
 {
-    return QFile::decodeName(inf::wan::writeWanManifest(localPath(dir)).c_str());
+    // The preview matrix fitted on the folder's own VAE (seconds on the CPU for the real one).
+    const auto path = localPath(dir);
+    return QFile::decodeName(inf::wan::writeWanManifest(path, [&](inf::ModelManifest& m) {
+        inf::wan::fitWanPreview(path, m);
+    }).c_str());
 }
 
 QJsonObject toJson(const ModelPackInfo& info)

@@ -345,7 +345,8 @@ BenchReport runBench(const BenchOptions& o, const BenchModelMaker& makeModel,
         report.notes.push_back("the machine was busy: other processes used "
             + std::to_string(static_cast<int>(std::lround(100 * report.othersCpuShare))) + "% of its "
             + std::to_string(report.cpus) + " CPUs just before the benchmark, so the times are unreliable");
-    say("preparing the " + (o.modelDir.empty() ? o.config + " model (random weights)" : o.modelDir));
+    say("preparing "
+        + (o.modelDir.empty() ? "the " + o.config + " model (random weights)" : "the pack at " + o.modelDir));
     auto model = makeModel(deviceName, "fp32");
 
     const auto runtime = runtimeInfo();

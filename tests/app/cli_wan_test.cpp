@@ -82,6 +82,13 @@ TEST_F(CliWan, InfoDescribesTheFolderAndWritesItsManifestOnce)
     EXPECT_TRUE(fs::is_regular_file(m_model / "kinora-model.json"));
     EXPECT_NE(write.out.find("wan2.1"), std::string::npos) << write.out;
     const auto before = fileBytes(m_model / "kinora-model.json");
+    // Its preview matrix is fitted on this folder's VAE, not the starting one (ComfyUI's, whose
+    // first entry is -0.1299 / 2).
+    const auto written = QJsonDocument::fromJson(QByteArray::fromStdString(before)).object();
+    const auto matrix
+        = written[QStringLiteral("preview")].toObject()[QStringLiteral("latent_to_rgb")].toArray();
+    ASSERT_EQ(matrix.size(), 16);
+    EXPECT_NE(matrix[0].toArray()[0].toDouble(), -0.1299 / 2);
     const auto again = runProcess(KINORA_CLI_PATH, { "info", "--write-manifest", m_model.string() });
     EXPECT_NE(again.exitCode, 0);
     EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;

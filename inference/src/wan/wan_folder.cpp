@@ -380,12 +380,15 @@ std::optional<int64_t> configuredHeads(const fs::path& dir, const fs::path& file
     return headsFromConfig(dir / file.parent_path() / "config.json");
 }
 
-fs::path writeWanManifest(const fs::path& dir)
+fs::path writeWanManifest(const fs::path& dir, const std::function<void(ModelManifest&)>& adjust)
 {
     const auto path = dir / kManifestFileName;
     if (fs::exists(path))
         throw std::runtime_error(path.string() + " already exists: delete it first to write a new one");
-    const auto json = wanManifest(scanWanFolder(dir)).toJson();
+    auto manifest = wanManifest(scanWanFolder(dir));
+    if (adjust)
+        adjust(manifest);
+    const auto json = manifest.toJson();
     const auto partial = dir / (std::string(kManifestFileName) + ".partial");
     {
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);

@@ -306,4 +306,46 @@ at::Tensor WanVideoModel::decode(const at::Tensor& latents, int firstFrame, int 
     return rgb.narrow(1, firstFrame, rgb.size(1) - firstFrame).contiguous();
 }
 
+double fitWanPreview(const fs::path& dir, ModelManifest& manifest)
+{
+    std::vector<std::string> problems;
+    WanComponentFile info;
+    const auto weights = openComponent(dir, manifest, "vae", problems, info);
+    if (!problems.empty())
+        throw ModelPackError(dir.string(), std::move(problems));
+    auto vae = loadWanVae(weights, c10::Device(c10::kCPU), torch::kFloat32);
+    vae->eval();
+    torch::NoGradGuard noGrad;
+
+    // Smooth colour fields: random 4x4 grids of colours, bilinearly enlarged to 64x64, one frame each.
+    constexpr int64_t kImages = 24, kSize = 64;
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(20261204);
+    const auto grid = torch::rand({ kImages, 3, 4, 4 }, generator);
+    const auto images = torch::nn::functional::interpolate(grid,
+        torch::nn::functional::InterpolateFuncOptions()
+            .size(std::vector<int64_t> { kSize, kSize })
+            .mode(torch::kBilinear)
+            .align_corners(true));
+    const auto latents = vae->encode((images * 2 - 1).unsqueeze(2)); // [N, 16, 1, 8, 8]
+    const int64_t factor = vae->config().spatialFactor();
+    const auto targets = torch::avg_pool2d(images, factor); // the colour each latent cell covers
+
+    const int64_t channels = latents.size(1);
+    const auto x = torch::cat({ latents.squeeze(2).permute({ 0, 2, 3, 1 }).reshape({ -1, channels }),
+                                  torch::ones({ latents.size(0) * latents.size(3) * latents.size(4), 1 }) },
+        1)
+                       .to(torch::kFloat64);
+    const auto y = targets.permute({ 0, 2, 3, 1 }).reshape({ -1, 3 }).to(torch::kFloat64);
+    const auto solution = std::get<0>(at::linalg_lstsq(x, y)); // [channels + 1, 3]
+    const double rms = (x.matmul(solution) - y).pow(2).mean().sqrt().item<double>();
+
+    manifest.latentToRgb.clear();
+    for (int64_t c = 0; c < channels; ++c)
+        manifest.latentToRgb.push_back(
+            { solution[c][0].item<double>(), solution[c][1].item<double>(), solution[c][2].item<double>() });
+    manifest.rgbBias = { solution[channels][0].item<double>(), solution[channels][1].item<double>(),
+        solution[channels][2].item<double>() };
+    return rms;
+}
+
 } // namespace kinora::inference::wan

@@ -176,7 +176,8 @@ struct ModelPackInfo {
 
 ModelPackInfo describeModelPack(const QString& dir);
 // Writes the kinora-model.json Kinora uses for a folder of Wan 2.1 weights (inference's
-// wan/wan_folder.h writeWanManifest) and returns its path. Throws with every problem of the folder,
+// wan/wan_folder.h writeWanManifest), its preview matrix fitted on the folder's VAE
+// (fitWanPreview), and returns its path. Throws with every problem of the folder,
 // or when it already has one.
 QString writeWanManifest(const QString& dir);
 QJsonObject toJson(const ModelPackInfo& info);

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,10 +73,12 @@ WanFolder scanWanFolder(const std::filesystem::path& dir);
 ModelManifest wanManifest(const WanFolder& folder);
 
 // Writes wanManifest(scanWanFolder(dir)) as dir/kinora-model.json (under a temporary name first,
-// renamed over when complete), so that a folder's choices can be pinned and edited. Refuses with
-// std::runtime_error when the folder already has one, ModelPackError as scanWanFolder. Returns
-// the file written.
-std::filesystem::path writeWanManifest(const std::filesystem::path& dir);
+// renamed over when complete), so that a folder's choices can be pinned and edited; `adjust`, if
+// given, changes the manifest first (the preview matrix fitted on the folder's own VAE:
+// wan_video_model.h's fitWanPreview). Refuses with std::runtime_error when the folder already has
+// one, ModelPackError as scanWanFolder. Returns the file written.
+std::filesystem::path writeWanManifest(
+    const std::filesystem::path& dir, const std::function<void(ModelManifest&)>& adjust = {});
 
 // Parameters per component ("denoiser", "vae", "text_encoder") and in total ("total") of the
 // files a Wan manifest names, counted from their headers without loading them.

@@ -57,4 +57,11 @@ private:
     std::unique_ptr<State> m_state;
 };
 
+// The latent-to-RGB preview matrix fitted on a pack's own VAE: smooth random colour fields (seeded)
+// are encoded, and the least-squares map from each normalised latent cell (plus a bias) to the mean
+// colour of the 8x8 pixels it covers is solved. What the manifest's starting matrix (ComfyUI's fit
+// on the published VAE) is for the real weights, this is for any VAE, including fine-tunes and the
+// tiny test ones. Sets manifest.latentToRgb and rgbBias; returns the fit's RMS error in [0, 1] RGB.
+double fitWanPreview(const std::filesystem::path& dir, ModelManifest& manifest);
+
 } // namespace kinora::inference::wan
