@@ -93,6 +93,7 @@ ModelPackEntry readModelPack(const QString& dir, const QString& origin)
         // A family whose VAE compresses time (Wan) makes a clip in one window: its default length
         // is the most it makes (task_plan.h's resolveTask refuses more).
         entry.maxFrames = manifest.temporalCompression > 1 ? d.frames : maxFramesOf(d.frames);
+        entry.frameStep = std::max(1, manifest.temporalCompression);
     } catch (const inf::ModelPackError& e) {
         entry.error = joinedProblems(e);
     } catch (const std::exception& e) {

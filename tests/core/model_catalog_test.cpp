@@ -180,5 +180,6 @@ TEST_F(ModelCatalogTest, AFamilyWithCausalTimeCompressionMakesOneWindowAtMost)
     const ModelPackEntry pack = readModelPack(dir);
     ASSERT_TRUE(pack.ok()) << pack.error.toStdString();
     EXPECT_EQ(pack.maxFrames, 81);
+    EXPECT_EQ(pack.frameStep, 4);
     EXPECT_FALSE(checkGenerationSize(pack, pack.width, pack.height, 82).isEmpty());
 }

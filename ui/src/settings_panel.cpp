@@ -506,6 +506,9 @@ void SettingsPanel::applyPackLimits(const core::ModelPackEntry& pack)
         spin->setSingleStep(multiple);
         spin->setMinimum(multiple);
     }
+    // The arrows step through the counts the pack makes itself (Wan: 1 + 4·n); a typed count in
+    // between is made at the next one and trimmed.
+    m_framesSpin->setSingleStep(std::max(1, pack.frameStep));
     m_modelCardButton->setEnabled(!pack.cardPath.isEmpty());
 }
 

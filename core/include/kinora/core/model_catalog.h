@@ -28,6 +28,7 @@ struct ModelPackEntry {
     QString sampler;
     int sizeMultiple = 8; // width and height must be multiples of this
     int maxFrames = 0; // the longest clip a job may ask for (windows make long clips)
+    int frameStep = 1; // the pack makes 1 + frameStep·n frames (Wan: 4); others are rounded up and trimmed
     QString cardPath; // MODEL_CARD.md when the pack has one
 
     bool ok() const { return error.isEmpty(); }
