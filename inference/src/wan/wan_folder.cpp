@@ -17,12 +17,6 @@ namespace {
 
 constexpr int kSearchDepth = 3;
 
-bool endsWith(const std::string& text, const std::string& suffix)
-{
-    return text.size() >= suffix.size()
-        && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // Tensor names, shapes and dtypes of one weights file, read from its header alone (an index:
 // from its weight_map, shapes from the shards' headers where needed).
 struct Header {
@@ -55,28 +49,15 @@ Header readWeights(const fs::path& dir, const fs::path& relative)
 {
     Header header { relative, {} };
     const auto path = dir / relative;
-    if (!endsWith(relative.filename().string(), ".index.json")) {
+    if (!relative.filename().string().ends_with(".index.json")) {
         addEntries(header, path);
         return header;
     }
-    std::ifstream in(path);
-    nlohmann::json json;
-    try {
-        in >> json;
-    } catch (const std::exception& e) {
-        throw SafetensorsError(path.string(), std::string("the index is not JSON: ") + e.what());
-    }
-    std::set<std::string> shards;
-    const auto weightMap = json.value("weight_map", nlohmann::json::object()); // kept: items() refers to it
-    for (const auto& [name, file] : weightMap.items())
-        if (file.is_string())
-            shards.insert(file.get<std::string>());
-    if (shards.empty())
-        throw SafetensorsError(path.string(), "the index lists no weight files");
-    for (const auto& shard : shards) {
-        if (!fs::is_regular_file(path.parent_path() / shard))
-            throw SafetensorsError(path.string(), "names " + shard + ", which is not in the folder");
-        addEntries(header, path.parent_path() / shard);
+    for (const auto& shard : indexShards(path)) {
+        if (!fs::is_regular_file(shard))
+            throw ModelPackError(
+                path.string(), { "names " + shard.filename().string() + ", which is not in the folder" });
+        addEntries(header, shard);
     }
     return header;
 }
@@ -85,7 +66,7 @@ Header readWeights(const fs::path& dir, const fs::path& relative)
 std::optional<std::string> prefixOf(const Header& h, const std::string& key)
 {
     for (const auto& [name, entry] : h.entries)
-        if (endsWith(name, key) && (name.size() == key.size() || name[name.size() - key.size() - 1] == '.'))
+        if (name.ends_with(key) && (name.size() == key.size() || name[name.size() - key.size() - 1] == '.'))
             return name.substr(0, name.size() - key.size());
     return std::nullopt;
 }
@@ -136,11 +117,16 @@ Role classify(const Header& h, WanComponentFile& out)
     return Role::None;
 }
 
-// Every weights file within kSearchDepth folders: .safetensors not listed by an index found
-// beside them, and the indexes. Sorted, relative to dir.
-std::vector<fs::path> weightFiles(const fs::path& dir, std::vector<fs::path>* pickles)
+// What one walk of a folder (kSearchDepth folders deep) finds, sorted, relative to it: weights
+// files (.safetensors not listed by an index beside them, and the indexes), pickles, and
+// SentencePiece models.
+struct FolderFiles {
+    std::vector<fs::path> weights, pickles, spiece;
+};
+
+FolderFiles listFolder(const fs::path& dir)
 {
-    std::vector<fs::path> files;
+    FolderFiles found;
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -152,31 +138,29 @@ std::vector<fs::path> weightFiles(const fs::path& dir, std::vector<fs::path>* pi
             continue;
         const auto name = it->path().filename().string();
         const auto relative = fs::relative(it->path(), dir);
-        if (endsWith(name, ".safetensors") || endsWith(name, ".safetensors.index.json"))
-            files.push_back(relative);
-        else if (pickles
-            && (endsWith(name, ".pth") || endsWith(name, ".pt") || endsWith(name, ".ckpt")
-                || (endsWith(name, ".bin") && name.find("pytorch_model") != std::string::npos)))
-            pickles->push_back(relative);
+        if (name.ends_with(".safetensors") || name.ends_with(".safetensors.index.json"))
+            found.weights.push_back(relative);
+        else if (name.ends_with(".pth") || name.ends_with(".pt") || name.ends_with(".ckpt")
+            || (name.ends_with(".bin") && name.find("pytorch_model") != std::string::npos))
+            found.pickles.push_back(relative);
+        else if (name == "spiece.model")
+            found.spiece.push_back(relative);
     }
-    std::sort(files.begin(), files.end());
+    for (auto* list : { &found.weights, &found.pickles, &found.spiece })
+        std::sort(list->begin(), list->end());
     // Shards are read through their index.
     std::set<fs::path> sharded;
-    for (const auto& f : files)
-        if (endsWith(f.filename().string(), ".index.json")) {
-            std::ifstream in(dir / f);
+    for (const auto& f : found.weights)
+        if (f.filename().string().ends_with(".index.json")) {
             try {
-                const auto json = nlohmann::json::parse(in);
-                const auto weightMap = json.value("weight_map", nlohmann::json::object());
-                for (const auto& [name, shard] : weightMap.items())
-                    if (shard.is_string())
-                        sharded.insert((f.parent_path() / shard.get<std::string>()).lexically_normal());
-            } catch (const std::exception&) {
+                for (const auto& shard : indexShards(dir / f))
+                    sharded.insert(fs::relative(shard, dir).lexically_normal());
+            } catch (const ModelPackError&) {
                 // reported when the index is read
             }
         }
-    std::erase_if(files, [&](const fs::path& f) { return sharded.count(f.lexically_normal()) != 0; });
-    return files;
+    std::erase_if(found.weights, [&](const fs::path& f) { return sharded.count(f.lexically_normal()) != 0; });
+    return found;
 }
 
 std::optional<int64_t> headsFromConfig(const fs::path& config)
@@ -238,8 +222,8 @@ bool looksLikeWanFolder(const fs::path& dir)
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         return false;
-    std::vector<fs::path> pickles;
-    for (const auto& file : weightFiles(dir, &pickles)) {
+    const auto files = listFolder(dir);
+    for (const auto& file : files.weights) {
         try {
             WanComponentFile c;
             if (classify(readWeights(dir, file), c) != Role::None)
@@ -248,7 +232,7 @@ bool looksLikeWanFolder(const fs::path& dir)
             return true; // a broken weights file is worth a scan that says so
         }
     }
-    return pickleFor(pickles, "wan2.1").has_value() || pickleFor(pickles, "umt5").has_value();
+    return pickleFor(files.pickles, "wan2.1").has_value() || pickleFor(files.pickles, "umt5").has_value();
 }
 
 WanFolder scanWanFolder(const fs::path& dir)
@@ -259,9 +243,10 @@ WanFolder scanWanFolder(const fs::path& dir)
     if (!fs::is_directory(dir))
         throw ModelPackError(dir.string(), { "is not a folder" });
 
-    std::vector<fs::path> pickles;
+    const auto files = listFolder(dir);
+    const auto& pickles = files.pickles;
     std::map<Role, std::vector<std::pair<WanComponentFile, Header>>> found;
-    for (const auto& file : weightFiles(dir, &pickles)) {
+    for (const auto& file : files.weights) {
         try {
             auto header = readWeights(dir, file);
             WanComponentFile c;
@@ -272,6 +257,8 @@ WanFolder scanWanFolder(const fs::path& dir)
             found[role].emplace_back(c, std::move(header));
         } catch (const SafetensorsError& e) {
             problems.push_back(e.what());
+        } catch (const ModelPackError& e) {
+            problems.insert(problems.end(), e.problems().begin(), e.problems().end());
         }
     }
 
@@ -337,19 +324,7 @@ WanFolder scanWanFolder(const fs::path& dir)
     if (const Header* h
         = pick(Role::TextEncoder, "umT5-XXL text encoder", kDownloadText, "umt5", folder.textEncoder)) {
         const auto* embedded = find(*h, folder.textEncoder.prefix, "spiece_model");
-        std::vector<fs::path> spiece;
-        std::error_code ec;
-        for (auto it
-             = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-             it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (ec)
-                break;
-            if (it->is_directory() && it.depth() + 1 >= kSearchDepth)
-                it.disable_recursion_pending();
-            if (it->is_regular_file() && it->path().filename() == "spiece.model")
-                spiece.push_back(fs::relative(it->path(), dir));
-        }
-        std::sort(spiece.begin(), spiece.end());
+        const auto& spiece = files.spiece;
         if (!spiece.empty())
             folder.tokenizer = spiece.front();
         else if (!embedded && !h->entries.count("spiece_model"))
@@ -359,6 +334,30 @@ WanFolder scanWanFolder(const fs::path& dir)
     if (!problems.empty())
         throw ModelPackError(dir.string(), std::move(problems));
     return folder;
+}
+
+std::vector<fs::path> indexShards(const fs::path& index)
+{
+    std::ifstream in(index);
+    if (!in)
+        throw ModelPackError(index.string(), { "the index cannot be read" });
+    nlohmann::json json;
+    try {
+        in >> json;
+    } catch (const std::exception& e) {
+        throw ModelPackError(index.string(), { std::string("the index is not JSON: ") + e.what() });
+    }
+    std::set<std::string> files;
+    const auto weightMap = json.value("weight_map", nlohmann::json::object()); // kept: items() refers to it
+    for (const auto& [name, file] : weightMap.items())
+        if (file.is_string())
+            files.insert(file.get<std::string>());
+    if (files.empty())
+        throw ModelPackError(index.string(), { "the index lists no weight files" });
+    std::vector<fs::path> paths;
+    for (const auto& file : files)
+        paths.push_back(index.parent_path() / file);
+    return paths;
 }
 
 WanComponentFile inspectWanWeights(const fs::path& dir, const fs::path& file, std::string* role)
@@ -416,9 +415,9 @@ std::map<std::string, int64_t> wanParameterCounts(const fs::path& dir, const Mod
         int64_t n = 0;
         const auto header = readWeights(dir, it->second);
         for (const auto& [name, entry] : header.entries) {
-            if (endsWith(name, "spiece_model"))
+            if (name.ends_with("spiece_model"))
                 continue; // the embedded tokenizer's bytes
-            if (endsWith(name, "encoder.embed_tokens.weight")
+            if (name.ends_with("encoder.embed_tokens.weight")
                 && header.entries.count(name.substr(0, name.size() - 27) + "shared.weight"))
                 continue; // transformers' tied copy of shared.weight
             int64_t numel = 1;

@@ -30,20 +30,6 @@ c10::ScalarType scalarTypeOf(const std::string& precision)
     return precision == "bf16" ? torch::kBFloat16 : precision == "fp16" ? torch::kHalf : torch::kFloat32;
 }
 
-int64_t countParameters(const WanWeights& weights, const std::function<bool(const std::string&)>& ours)
-{
-    int64_t n = 0;
-    for (const auto& name : weights.names()) {
-        if (!ours(name))
-            continue;
-        int64_t numel = 1;
-        for (auto d : weights.shape(name))
-            numel *= d;
-        n += numel;
-    }
-    return n;
-}
-
 int64_t moduleBytes(const torch::nn::Module& module)
 {
     int64_t bytes = 0;
@@ -149,8 +135,7 @@ std::unique_ptr<WanVideoModel> WanVideoModel::load(
     collect([&] {
         WanComponentFile info;
         s->textWeights = openComponent(dir, s->manifest, "text_encoder", problems, info);
-        s->textParameters = countParameters(
-            s->textWeights, [](const std::string& n) { return isUmT5Tensor(umt5OriginalName(n)); });
+        s->textParameters = wanParameterCounts(dir, s->manifest).at("text_encoder");
         // Checked now, so that a broken encoder is reported with the rest rather than at the
         // first prompt: the config is read from the shapes.
         UmT5Config::fromWeights(s->textWeights);
@@ -245,16 +230,14 @@ std::vector<at::Tensor> WanVideoModel::encodePrompts(const std::vector<std::stri
             run(s.textDevice);
         }
         for (size_t i = 0; i < missing.size(); ++i) {
-            auto tensor = encoded[i].to(s.device, torch::kFloat32).unsqueeze(0);
-            s.cache.emplace_front(missing[i], tensor);
+            encoded[i] = encoded[i].to(s.device, torch::kFloat32).unsqueeze(0);
+            s.cache.emplace_front(missing[i], encoded[i]);
         }
         while (s.cache.size() > kCachedPrompts)
             s.cache.pop_back();
         for (size_t i = 0; i < prompts.size(); ++i)
             if (!out[i].defined())
-                out[i] = std::find_if(s.cache.begin(), s.cache.end(), [&](const auto& e) {
-                    return e.first == prompts[i];
-                })->second;
+                out[i] = encoded[std::find(missing.begin(), missing.end(), prompts[i]) - missing.begin()];
     }
     return out;
 }

@@ -1,47 +1,15 @@
 #include "kinora/inference/wan/wan_weights.h"
 
 #include "kinora/inference/model_manifest.h"
+#include "kinora/inference/wan/wan_folder.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <fstream>
 #include <set>
 
 namespace kinora::inference::wan {
 
 namespace {
-
-bool endsWith(const std::string& text, const std::string& suffix)
-{
-    return text.size() >= suffix.size()
-        && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// The shard files an index.json names, in the index's folder.
-std::vector<std::filesystem::path> shardsOf(const std::filesystem::path& index)
-{
-    std::ifstream in(index);
-    if (!in)
-        throw ModelPackError(index.string(), { "the index cannot be read" });
-    nlohmann::json json;
-    try {
-        in >> json;
-    } catch (const std::exception& e) {
-        throw ModelPackError(index.string(), { std::string("the index is not JSON: ") + e.what() });
-    }
-    std::set<std::string> files;
-    const auto weightMap = json.value("weight_map", nlohmann::json::object()); // kept: items() refers to it
-    for (const auto& [name, file] : weightMap.items())
-        if (file.is_string())
-            files.insert(file.get<std::string>());
-    if (files.empty())
-        throw ModelPackError(index.string(), { "the index lists no weight files" });
-    std::vector<std::filesystem::path> paths;
-    for (const auto& file : files)
-        paths.push_back(index.parent_path() / file);
-    return paths;
-}
 
 std::string shapeText(const std::vector<int64_t>& shape)
 {
@@ -58,8 +26,8 @@ WanWeights WanWeights::open(const std::vector<std::filesystem::path>& files, con
     WanWeights w;
     std::vector<std::filesystem::path> paths;
     for (const auto& f : files) {
-        if (endsWith(f.filename().string(), ".index.json")) {
-            const auto shards = shardsOf(f);
+        if (f.filename().string().ends_with(".index.json")) {
+            const auto shards = indexShards(f);
             paths.insert(paths.end(), shards.begin(), shards.end());
         } else {
             paths.push_back(f);

@@ -85,6 +85,11 @@ std::filesystem::path writeWanManifest(
 std::map<std::string, int64_t> wanParameterCounts(
     const std::filesystem::path& dir, const ModelManifest& manifest);
 
+// The shard files a Diffusers `*.safetensors.index.json` names (its weight_map's values), in the
+// index's folder, sorted. Throws ModelPackError when the index cannot be read, is not JSON or
+// names no file.
+std::vector<std::filesystem::path> indexShards(const std::filesystem::path& index);
+
 // What the weights file `file` (relative to `dir`) holds, from its header: prefix, naming, dtype,
 // and its role ("denoiser", "vae", "text_encoder"; "" when it holds none of them). For loading
 // the components a manifest names. Throws SafetensorsError for an unreadable header.
