@@ -9,6 +9,8 @@
 #include "kinora/inference/wan/wan_tokenizer.h"
 #include "kinora/inference/wan/wan_weights.h"
 
+#include "../../support/parity.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -24,34 +26,10 @@ namespace {
 
 using namespace kinora::inference;
 using namespace kinora::inference::wan;
+using kinora::test::expectParity;
+using kinora::test::parityError;
 
 const std::filesystem::path kFixtures = KINORA_WAN_FIXTURES;
-
-struct Error {
-    double maxAbs = 0.0;
-    double relative = 0.0; // max |a - b| / max |b|
-};
-
-Error compare(const at::Tensor& ours, const at::Tensor& reference)
-{
-    EXPECT_EQ(ours.sizes(), reference.sizes());
-    if (ours.sizes() != reference.sizes())
-        return { 1e30, 1e30 };
-    const auto a = ours.to(at::kDouble);
-    const auto b = reference.to(at::kDouble);
-    const double maxAbs = (a - b).abs().max().item<double>();
-    return { maxAbs, maxAbs / std::max(b.abs().max().item<double>(), 1e-30) };
-}
-
-// Compares, records the figures for the parity table and checks fp32's 1e-4 relative.
-void expectClose(const std::string& what, const at::Tensor& ours, const at::Tensor& reference)
-{
-    const auto e = compare(ours, reference);
-    std::cerr << "umT5 parity " << what << ": max abs " << e.maxAbs << ", relative " << e.relative << "\n";
-    testing::Test::RecordProperty(what + ".max_abs", std::to_string(e.maxAbs));
-    testing::Test::RecordProperty(what + ".relative", std::to_string(e.relative));
-    EXPECT_LT(e.relative, 1e-4) << what;
-}
 
 struct Fixture {
     SafetensorsFile file { kFixtures / "umt5.safetensors" };
@@ -111,14 +89,14 @@ TEST(UmT5, EveryBlockMatchesTransformers)
     const auto out = encoder->forward(f.get("ids"), f.get("mask"), &layers);
     ASSERT_EQ(layers.size(), 3u);
     for (size_t i = 0; i < layers.size(); ++i)
-        expectClose("block" + std::to_string(i), layers[i], f.get("layer" + std::to_string(i)));
+        expectParity("block" + std::to_string(i), layers[i], f.get("layer" + std::to_string(i)));
     // The pad rows too: they are the reference's as well (and where the capped buckets act).
-    expectClose("final", out, f.get("final"));
+    expectParity("final", out, f.get("final"));
     EXPECT_EQ(out.scalar_type(), at::kFloat);
     const auto lengths = f.get("mask").sum(1);
     for (int64_t b = 0; b < 3; ++b) {
         const auto n = lengths[b].item<int64_t>();
-        expectClose(
+        expectParity(
             "trimmed" + std::to_string(b), out[b].narrow(0, 0, n), f.get("trimmed" + std::to_string(b)));
     }
 }
@@ -142,7 +120,7 @@ TEST(UmT5, Bfloat16StaysNearTheReference)
     const auto out = encoder->forward(f.get("ids"), f.get("mask"), &layers);
     EXPECT_EQ(layers.front().scalar_type(), at::kBFloat16);
     EXPECT_EQ(out.scalar_type(), at::kFloat);
-    const auto e = compare(out, f.get("final"));
+    const auto e = parityError(out, f.get("final"));
     std::cerr << "umT5 bf16 final: max abs " << e.maxAbs << ", relative " << e.relative << "\n";
     EXPECT_LT(e.relative, 5e-2);
 }
@@ -191,7 +169,7 @@ TEST(UmT5, EncodePromptsTokenisesPadsEncodesAndTrims)
         EXPECT_EQ(out[i].size(0), ids.size(0)) << "trimmed to the real length, EOS included";
         const auto ours = tokenizer.encode(prompts[i], 512);
         EXPECT_TRUE(torch::equal(torch::tensor(ours, torch::kLong), ids)) << name;
-        expectClose(name + ".trimmed", out[i], f.get(name + ".trimmed"));
+        expectParity(name + ".trimmed", out[i], f.get(name + ".trimmed"));
     }
     EXPECT_TRUE(encodePrompts(encoder, tokenizer, {}, 512).empty());
 }

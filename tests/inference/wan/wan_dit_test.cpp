@@ -6,6 +6,8 @@
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/wan/wan_dit.h"
 
+#include "../../support/parity.h"
+
 #include <torch/torch.h>
 
 #include <gtest/gtest.h>
@@ -20,6 +22,7 @@
 namespace fs = std::filesystem;
 using namespace kinora::inference;
 using namespace kinora::inference::wan;
+using kinora::test::expectParity;
 
 namespace {
 
@@ -41,20 +44,6 @@ const SafetensorsFile& reference()
 at::Tensor fixture(const std::string& name)
 {
     return reference().tensor(name).to(at::kFloat);
-}
-
-// max |a - b| and that over max |b|, printed for the parity table; fails above `tolerance`.
-void expectClose(
-    const std::string& what, const at::Tensor& actual, const at::Tensor& expected, double tolerance = 1e-4)
-{
-    ASSERT_EQ(actual.sizes(), expected.sizes()) << what;
-    const auto a = actual.to(at::kDouble), e = expected.to(at::kDouble);
-    const double maxAbs = (a - e).abs().max().item<double>();
-    const double scale = e.abs().max().item<double>();
-    const double relative = maxAbs / std::max(scale, 1e-12);
-    std::fprintf(
-        stderr, "[WanDit parity] %-22s max-abs %.3e  relative %.3e\n", what.c_str(), maxAbs, relative);
-    EXPECT_LE(relative, tolerance) << what;
 }
 
 class ScratchDir {
@@ -133,20 +122,20 @@ TEST(WanDit, EveryIntermediateMatchesDiffusersFp32)
         const auto out = dit->forward(latent, torch::tensor({ float(step) }), context, &trace);
         const std::string t = "t" + std::to_string(step) + ".";
         if (step == kTimesteps[0]) { // the timestep-independent ones are stored once
-            expectClose("rope_cos", trace.ropeCos, fixture("rope_cos"));
-            expectClose("rope_sin", trace.ropeSin, fixture("rope_sin"));
-            expectClose("text_embedding", trace.textEmbedding, fixture("text_embedding"));
-            expectClose("patch_tokens", trace.patchTokens, fixture("patch_tokens"));
+            expectParity("rope_cos", trace.ropeCos, fixture("rope_cos"));
+            expectParity("rope_sin", trace.ropeSin, fixture("rope_sin"));
+            expectParity("text_embedding", trace.textEmbedding, fixture("text_embedding"));
+            expectParity("patch_tokens", trace.patchTokens, fixture("patch_tokens"));
         }
-        expectClose(t + "time_sinusoid", trace.timeSinusoid, fixture(t + "time_sinusoid"));
-        expectClose(t + "time_embedding", trace.timeEmbedding, fixture(t + "time_embedding"));
-        expectClose(t + "time_projection", trace.timeProjection, fixture(t + "time_projection"));
+        expectParity(t + "time_sinusoid", trace.timeSinusoid, fixture(t + "time_sinusoid"));
+        expectParity(t + "time_embedding", trace.timeEmbedding, fixture(t + "time_embedding"));
+        expectParity(t + "time_projection", trace.timeProjection, fixture(t + "time_projection"));
         ASSERT_EQ(trace.blocks.size(), 2u);
         for (size_t i = 0; i < trace.blocks.size(); ++i)
-            expectClose(t + "blocks." + std::to_string(i), trace.blocks[i],
+            expectParity(t + "blocks." + std::to_string(i), trace.blocks[i],
                 fixture(t + "blocks." + std::to_string(i)));
-        expectClose(t + "head", trace.head, fixture(t + "head"));
-        expectClose(t + "output", out, fixture(t + "output"));
+        expectParity(t + "head", trace.head, fixture(t + "head"));
+        expectParity(t + "output", out, fixture(t + "output"));
         EXPECT_EQ(out.scalar_type(), at::kFloat);
     }
 }
@@ -161,8 +150,8 @@ TEST(WanDit, BatchesSamplesWithTheirOwnTimestepsAndContexts)
     const auto other = torch::zeros_like(context); // an empty prompt's rows
     const auto both = dit->forward(
         at::cat({ latent, latent }), torch::tensor({ 999.0f, 1.0f }), at::cat({ context, other }));
-    expectClose("batch[0] t999", both.slice(0, 0, 1), fixture("t999.output"));
-    expectClose("batch[1] alone", both.slice(0, 1, 2), dit->forward(latent, torch::tensor({ 1.0f }), other));
+    expectParity("batch[0] t999", both.slice(0, 0, 1), fixture("t999.output"));
+    expectParity("batch[1] alone", both.slice(0, 1, 2), dit->forward(latent, torch::tensor({ 1.0f }), other));
 }
 
 TEST(WanDit, BothNamingsLoadTheSameModel)
@@ -222,12 +211,12 @@ TEST(WanDit, Bf16MatchesDiffusersBf16AndStaysCloseToFp32)
     // Against diffusers' own bf16 run (from_pretrained's fp32 modules): the same operations in the
     // same precisions (bit-exact here; kernels on another CPU may accumulate bf16 in another order).
     const auto t500 = torch::tensor({ 500.0f });
-    expectClose(
+    expectParity(
         "bf16 vs diffusers bf16", half->forward(latent, t500, context), fixture("bf16.t500.output"), 2e-3);
     for (const int step : kTimesteps) {
         const auto t = torch::tensor({ float(step) });
         const auto a = half->forward(latent, t, context);
         EXPECT_EQ(a.scalar_type(), at::kFloat);
-        expectClose("bf16 vs fp32 t" + std::to_string(step), a, full->forward(latent, t, context), 3e-2);
+        expectParity("bf16 vs fp32 t" + std::to_string(step), a, full->forward(latent, t, context), 3e-2);
     }
 }

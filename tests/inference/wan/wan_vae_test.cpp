@@ -7,6 +7,7 @@
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/wan/wan_vae.h"
 
+#include "../../support/parity.h"
 #include "../../support/problems.h"
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,7 @@
 namespace fs = std::filesystem;
 using namespace kinora::inference;
 using namespace kinora::inference::wan;
+using kinora::test::expectParity;
 
 namespace {
 
@@ -79,18 +81,6 @@ WanWeights weightsOf(const std::string& naming)
 WanVae load(const std::string& naming, c10::ScalarType dtype = at::kFloat)
 {
     return loadWanVae(weightsOf(naming), c10::kCPU, dtype);
-}
-
-// fp32 parity: max |ours - reference| relative to max |reference|, reported for the parity table.
-void expectParity(const std::string& what, const at::Tensor& ours, const at::Tensor& reference)
-{
-    ASSERT_EQ(ours.sizes(), reference.sizes()) << what;
-    const double maxAbs = (ours.to(at::kFloat) - reference).abs().max().item<double>();
-    const double rel = maxAbs / std::max(reference.abs().max().item<double>(), 1e-12);
-    ::testing::Test::RecordProperty(
-        "parity " + what, std::to_string(maxAbs) + " abs, " + std::to_string(rel) + " rel");
-    std::fprintf(stderr, "[parity] wan vae %s: max abs %.3g, relative %.3g\n", what.c_str(), maxAbs, rel);
-    EXPECT_LE(rel, 1e-4) << what;
 }
 
 // What WanPipeline hands vae.decode: z / (1 / std) + mean.
