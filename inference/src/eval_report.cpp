@@ -30,10 +30,10 @@ std::string formatModelEvalReport(const ModelEvalReport& r)
         text += line;
     }
     if (r.seen.clips + r.heldOut.clips > 0) {
-        text += "\ntext-to-video  clips  colour  shape  direction  flicker/255\n";
+        text += "\ntext-to-video  clips  colour  shape  direction  background  flicker/255\n";
         for (const auto& [name, g] : { std::pair { "seen", r.seen }, std::pair { "held-out", r.heldOut } }) {
-            std::snprintf(line, sizeof line, "%-13s %6d %6.0f%% %5.0f%% %9.0f%% %11.2f\n", name, g.clips,
-                100 * g.colour, 100 * g.shape, 100 * g.direction, g.flicker);
+            std::snprintf(line, sizeof line, "%-13s %6d %6.0f%% %5.0f%% %9.0f%% %10.0f%% %11.2f\n", name,
+                g.clips, 100 * g.colour, 100 * g.shape, 100 * g.direction, 100 * g.background, g.flicker);
             text += line;
         }
         std::snprintf(line, sizeof line, "%.1f s per clip\n", r.secondsPerClip);
@@ -63,7 +63,7 @@ std::string modelEvalReportJson(const ModelEvalReport& r)
     const auto number = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
     const auto group = [&](const GroupScore& g) {
         return Json { { "clips", g.clips }, { "colour", g.colour }, { "shape", g.shape },
-            { "direction", g.direction }, { "flicker", g.flicker } };
+            { "direction", g.direction }, { "background", g.background }, { "flicker", g.flicker } };
     };
     const auto restoration = [&](const RestorationScore& s) {
         return Json { { "clips", s.clips }, { "psnr", number(s.psnr) }, { "ssim", number(s.ssim) },

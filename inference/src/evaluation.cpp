@@ -141,6 +141,21 @@ ClipReading readClip(const at::Tensor& input)
         r.colour = nearestColour(r.rgb);
     }
 
+    {
+        // The background: pixels of the top quarter of every frame, away from the object.
+        const auto object
+            = torch::max_pool2d(foreground.to(torch::kFloat32).unsqueeze(1), 3, 1, 1).squeeze(1) > 0;
+        auto away = (~object).clone();
+        away.slice(1, std::max<int64_t>(1, height / 4)).fill_(false);
+        if (away.sum().item<int64_t>() == 0)
+            away = ~object;
+        if (away.sum().item<int64_t>() > 0) {
+            auto pixels = clip.flatten(1).index({ torch::indexing::Slice(), away.flatten() });
+            auto mean = pixels.mean(1);
+            r.background = nearestColour({ mean[0].item<double>(), mean[1].item<double>(), mean[2].item<double>() });
+        }
+    }
+
     const double minPixels = std::max(4.0, 0.002 * static_cast<double>(height * width));
     auto ys = torch::arange(height, torch::kFloat32).add(0.5).view({ height, 1 });
     auto xs = torch::arange(width, torch::kFloat32).add(0.5).view({ 1, width });
@@ -204,6 +219,7 @@ ClipScore scoreClip(const at::Tensor& clip, const SceneSpec& expected)
     s.colour = s.reading.colour == object.colour;
     s.shape = s.reading.found && s.reading.shape == object.shape;
     s.direction = s.reading.found && s.reading.direction == object.direction;
+    s.background = s.reading.background == expected.background;
     s.flicker = s.reading.flicker;
     return s;
 }

@@ -60,6 +60,7 @@ ModelEvalReport evaluateTextToVideo(VideoModel& model, const ModelEvalOptions& o
             group.colour += score.colour;
             group.shape += score.shape;
             group.direction += score.direction;
+            group.background += score.background;
             group.flicker += score.flicker;
             ++group.clips;
             ++done;
@@ -69,6 +70,7 @@ ModelEvalReport evaluateTextToVideo(VideoModel& model, const ModelEvalOptions& o
         group.colour /= group.clips;
         group.shape /= group.clips;
         group.direction /= group.clips;
+        group.background /= group.clips;
         group.flicker /= group.clips;
     }
     report.secondsPerClip = seconds / total;

@@ -267,6 +267,15 @@ ModelManifest parseModelManifest(std::string_view json, const std::string& where
             problems.push_back("preview.rgb_bias must be 3 numbers");
     }
 
+    if (const auto* words = read.find("vocabulary", false)) {
+        if (words->is_array()
+            && std::all_of(words->begin(), words->end(), [](const auto& v) { return v.is_string(); }))
+            for (const auto& w : *words)
+                m.vocabulary.push_back(w.get<std::string>());
+        else
+            problems.push_back("vocabulary must be a list of words");
+    }
+
     if (!problems.empty())
         throw ModelPackError(where, std::move(problems));
     return m;
@@ -326,6 +335,8 @@ std::string ModelManifest::toJson() const
     for (const auto& row : latentToRgb)
         rows.push_back({ row[0], row[1], row[2] });
     j["preview"] = { { "latent_to_rgb", rows }, { "rgb_bias", { rgbBias[0], rgbBias[1], rgbBias[2] } } };
+    if (!vocabulary.empty())
+        j["vocabulary"] = vocabulary;
     return j.dump(2) + "\n";
 }
 

@@ -1,5 +1,6 @@
 #include "kinora/inference/native_model.h"
 
+#include "kinora/inference/caption_words.h"
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/task_plan.h"
 
@@ -19,8 +20,9 @@ ModelManifest defaultManifest(const NativeConfig& c)
     m.family = "kinora-native";
     m.version = "0.0.0";
     m.config = c.name;
-    m.components = { { "vae", "vae.safetensors" }, { "denoiser", "denoiser.safetensors" },
-        { "text_encoder", "text_encoder.safetensors" } };
+    m.components = { { "denoiser", "denoiser.safetensors" }, { "text_encoder", "text_encoder.safetensors" } };
+    if (c.learnedVae())
+        m.components["vae"] = "vae.safetensors";
     m.latentChannels = c.latentChannels;
     m.spatialCompression = c.spatialCompression();
     m.temporalCompression = 1;
@@ -28,10 +30,11 @@ ModelManifest defaultManifest(const NativeConfig& c)
     m.schedule.kind = "scaled_linear";
     m.schedule.zeroTerminalSnr = true;
     m.prediction = "v";
-    const bool tiny = c.name == "tiny";
-    m.defaults.width = tiny ? 32 : 64;
-    m.defaults.height = tiny ? 32 : 64;
-    m.defaults.frames = tiny ? 8 : 16;
+    m.defaults.width = 32;
+    m.defaults.height = 32;
+    m.defaults.frames = 8;
+    if (c.textTokens == "words")
+        m.vocabulary = captionGrammarWords();
     // Until a pack is trained its preview shows the first three latent channels as RGB.
     for (int i = 0; i < c.latentChannels; ++i)
         m.latentToRgb.push_back({ i == 0 ? 0.5 : 0.0, i == 1 ? 0.5 : 0.0, i == 2 ? 0.5 : 0.0 });
@@ -196,7 +199,15 @@ NativeModel loadNativePack(
     model.denoiser = UNet3d(model.config);
     model.textEncoder = TextEncoder(model.config);
     const auto components = model.components();
+    if (model.config.textTokens == "words" && model.manifest.vocabulary != captionGrammarWords())
+        problems.push_back("vocabulary: config " + model.manifest.config
+            + " reads the caption grammar's words, and this pack lists other words");
+    if (!model.config.learnedVae() && model.manifest.components.count("vae"))
+        problems.push_back("components.vae: config " + model.manifest.config
+            + " has no VAE weights (its latent is the pixels rearranged)");
     for (const auto& role : { "vae", "denoiser", "text_encoder" }) {
+        if (std::string(role) == "vae" && !model.config.learnedVae())
+            continue;
         const auto file = model.manifest.components.find(role);
         if (file == model.manifest.components.end()) {
             problems.push_back(std::string("components.") + role + " is missing");

@@ -1,6 +1,11 @@
 #include "kinora/inference/text_encoder.h"
 
+#include "kinora/inference/caption_words.h"
+
 #include <torch/torch.h>
+
+#include <algorithm>
+#include <stdexcept>
 
 namespace kinora::inference {
 
@@ -21,7 +26,17 @@ at::Tensor TextLayerImpl::forward(const at::Tensor& x, const at::Tensor& mask)
 TextEncoderImpl::TextEncoderImpl(const NativeConfig& config)
     : maxLength(config.maxTextBytes)
 {
-    tokenEmbedding = register_module("token_embedding", torch::nn::Embedding(258, config.textDim));
+    if (config.textTokens == "words") {
+        vocabulary = captionGrammarWords();
+        const auto words = static_cast<int64_t>(vocabulary.size());
+        bos = words;
+        pad = words + 1;
+        unk = words + 2;
+    } else if (config.textTokens != "bytes") {
+        throw std::invalid_argument("text tokens must be bytes or words, not '" + config.textTokens + "'");
+    }
+    tokenEmbedding
+        = register_module("token_embedding", torch::nn::Embedding(byWords() ? unk + 1 : 258, config.textDim));
     positionEmbedding = register_parameter(
         "position_embedding", torch::randn({ config.maxTextBytes, config.textDim }) * 0.02);
     layers = register_module("layers", torch::nn::ModuleList());
@@ -34,25 +49,44 @@ TextEncoderImpl::TextEncoderImpl(const NativeConfig& config)
 TextTokens TextEncoderImpl::tokenize(const std::vector<std::string>& prompts) const
 {
     const auto batch = static_cast<int64_t>(prompts.size());
+    std::vector<std::vector<int64_t>> sequences;
     int64_t longest = 1;
-    for (const auto& p : prompts)
-        longest
-            = std::max<int64_t>(longest, std::min<int64_t>(static_cast<int64_t>(p.size()) + 1, maxLength));
+    for (const auto& p : prompts) {
+        std::vector<int64_t> ids;
+        if (byWords()) {
+            for (const auto& word : captionWords(p)) {
+                const auto it = std::lower_bound(vocabulary.begin(), vocabulary.end(), word);
+                ids.push_back(it != vocabulary.end() && *it == word ? it - vocabulary.begin() : unk);
+            }
+        } else {
+            for (const char c : p)
+                ids.push_back(static_cast<unsigned char>(c));
+        }
+        if (static_cast<int64_t>(ids.size()) > maxLength - 1)
+            ids.resize(static_cast<size_t>(maxLength - 1));
+        longest = std::max<int64_t>(longest, static_cast<int64_t>(ids.size()) + 1);
+        sequences.push_back(std::move(ids));
+    }
     TextTokens tokens;
-    tokens.ids = torch::full({ batch, longest }, kPad, torch::kInt64);
+    tokens.ids = torch::full({ batch, longest }, pad, torch::kInt64);
     tokens.mask = torch::zeros({ batch, longest }, torch::kBool);
     auto ids = tokens.ids.accessor<int64_t, 2>();
     auto mask = tokens.mask.accessor<bool, 2>();
     for (int64_t b = 0; b < batch; ++b) {
-        ids[b][0] = kBos;
+        ids[b][0] = bos;
         mask[b][0] = true;
-        const auto& p = prompts[static_cast<size_t>(b)];
-        for (int64_t i = 1; i < longest && i - 1 < static_cast<int64_t>(p.size()); ++i) {
-            ids[b][i] = static_cast<unsigned char>(p[static_cast<size_t>(i - 1)]);
-            mask[b][i] = true;
+        const auto& sequence = sequences[static_cast<size_t>(b)];
+        for (size_t i = 0; i < sequence.size(); ++i) {
+            ids[b][static_cast<int64_t>(i) + 1] = sequence[i];
+            mask[b][static_cast<int64_t>(i) + 1] = true;
         }
     }
     return tokens;
+}
+
+std::vector<std::string> TextEncoderImpl::unknownWords(const std::string& prompt) const
+{
+    return byWords() ? kinora::inference::unknownWords(prompt, vocabulary) : std::vector<std::string> {};
 }
 
 at::Tensor TextEncoderImpl::forward(const TextTokens& tokens)

@@ -2,6 +2,7 @@
 
 #include "kinora/inference/job_errors.h"
 #include "kinora/inference/model_manifest.h"
+#include "kinora/inference/native_config.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/trainer.h"
 
@@ -37,8 +38,15 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
     }
     TrainerOptions options;
     options.config = o.config;
-    // A fifth of the steps for the VAE unless said otherwise: it converges much faster.
-    options.vaeSteps = o.vaeSteps >= 0 ? std::min(o.vaeSteps, o.steps) : o.steps / 5;
+    // A fifth of the steps for the VAE unless said otherwise: it converges much faster. A config
+    // whose latent is the pixels rearranged has no VAE to train.
+    const bool learnedVae = nativeConfig(o.config).learnedVae();
+    if (!learnedVae && o.vaeSteps > 0)
+        throw std::invalid_argument("config " + o.config + " has no VAE to train (its latent is the pixels "
+            "rearranged): leave out --vae-steps");
+    options.vaeSteps = !learnedVae ? 0 : o.vaeSteps >= 0 ? std::min(o.vaeSteps, o.steps) : o.steps / 5;
+    options.minSnrGamma = o.minSnrGamma;
+    options.maxSeconds = 60.0 * o.minutes;
     options.diffusionSteps = o.steps - options.vaeSteps;
     options.batch = o.batch;
     options.learningRate = o.learningRate;

@@ -370,6 +370,8 @@ TrainResult trainNativeModel(const TrainerOptions& o,
                 diffusionParams[i].detach().copy_(state.load("raw." + std::to_string(i), device));
         }
     }
+    if (vaeParams.empty() && o.vaeSteps > 0)
+        throw std::invalid_argument("config " + o.config + " has no VAE to train: use 0 VAE steps");
     const int total = o.vaeSteps + o.diffusionSteps;
     const int vaeFrames = o.vaeFrames > 0 ? o.vaeFrames : std::min(run.frames(), 4);
 
@@ -426,7 +428,11 @@ TrainResult trainNativeModel(const TrainerOptions& o,
     for (; step < total; ++step) {
         if (isCancelled && isCancelled())
             break;
-        if (step == o.vaeSteps && o.vaeSteps > 0)
+        if (o.maxSeconds > 0 && step > firstStep
+            && std::chrono::duration<double>(Clock::now() - started).count() >= o.maxSeconds)
+            break;
+        // A fixed (space-to-depth) latent needs no VAE phase, only its scale and preview.
+        if (step == o.vaeSteps && (o.vaeSteps > 0 || vaeParams.empty()))
             calibrate();
         auto generator = at::make_generator<at::CPUGeneratorImpl>(o.seed * 0x9E3779B97F4A7C15ull + step);
         auto b = step < o.vaeSteps ? run.batch(step, vaeFrames, o.vaeBatch) : run.batch(step);
@@ -505,6 +511,19 @@ TrainResult trainNativeModel(const TrainerOptions& o,
             auto unknown = (1 - mask).expand_as(output);
             auto perSample = ((output - target).pow(2) * unknown).flatten(1).sum(1)
                 / unknown.flatten(1).sum(1).clamp_min(1.0);
+            if (o.minSnrGamma > 0) {
+                // The v-loss is the x0 error weighted by SNR + 1; clamping that weight at γ leaves
+                // the noisy levels (layout, colour, motion) as they are and quiets the nearly clean
+                // ones. The eps- and x0-losses get the same x0 weight min(SNR, γ), as published.
+                std::vector<double> weights;
+                for (size_t i = 0; i < alphas.size(); ++i) {
+                    const double snr = alphas[i] * alphas[i] / std::max(1e-12, sigmas[i] * sigmas[i]);
+                    weights.push_back(prediction == Prediction::V ? std::min(1.0, o.minSnrGamma / (snr + 1))
+                            : prediction == Prediction::Epsilon   ? std::min(snr, o.minSnrGamma) / std::max(snr, 1e-12)
+                                                                  : std::min(snr, o.minSnrGamma));
+                }
+                perSample = perSample * torch::tensor(weights, torch::kFloat64).to(device, torch::kFloat32);
+            }
             auto l = perSample.mean();
             optimizer.zero_grad();
             l.backward();

@@ -98,6 +98,7 @@ at::Tensor TemporalTransformerImpl::forward(const at::Tensor& x)
 UNet3dImpl::UNet3dImpl(const NativeConfig& c)
     : baseChannels(c.unetChannels)
     , downFactor(1LL << (static_cast<int64_t>(c.unetMultipliers.size()) - 1))
+    , frameChannel(c.frameChannel)
     , attentionAt(c.unetAttention)
 {
     const auto levels = static_cast<int64_t>(c.unetMultipliers.size());
@@ -109,7 +110,8 @@ UNet3dImpl::UNet3dImpl(const NativeConfig& c)
 
     timeMlp1 = register_module("time_mlp1", torch::nn::Linear(c.unetChannels, timeDim));
     timeMlp2 = register_module("time_mlp2", torch::nn::Linear(timeDim, timeDim));
-    convIn = register_module("conv_in", spatialConv(c.denoiserInputChannels(), width(0)));
+    convIn = register_module(
+        "conv_in", spatialConv(c.denoiserInputChannels() + (c.frameChannel ? 1 : 0), width(0)));
 
     downBlocks = register_module("down_blocks", torch::nn::ModuleList());
     downSpatial = register_module("down_spatial", torch::nn::ModuleList());
@@ -159,7 +161,14 @@ at::Tensor UNet3dImpl::forward(
 
     const auto levels = downBlocks->size();
     std::vector<at::Tensor> skips;
-    auto h = convIn(x);
+    at::Tensor input = x;
+    if (frameChannel) {
+        const auto t = x.size(2);
+        auto place = (torch::arange(t, x.options()) - static_cast<double>(t - 1) / 2) / kFrameUnit;
+        input = torch::cat(
+            { x, place.view({ 1, 1, t, 1, 1 }).expand({ x.size(0), 1, t, x.size(3), x.size(4) }) }, 1);
+    }
+    auto h = convIn(input);
     size_t attnIndex = 0;
     for (size_t i = 0; i < levels; ++i) {
         h = downBlocks[i]->as<UNetResBlock>()->forward(h, emb);

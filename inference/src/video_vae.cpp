@@ -49,7 +49,10 @@ at::Tensor TemporalMixImpl::forward(const at::Tensor& x)
 
 VideoVaeImpl::VideoVaeImpl(const NativeConfig& c)
     : compression(c.spatialCompression())
+    , fixed(!c.learnedVae())
 {
+    if (fixed)
+        return;
     const auto levels = static_cast<int64_t>(c.vaeMultipliers.size());
     auto width = [&](int64_t level) { return static_cast<int64_t>(c.vaeChannels) * c.vaeMultipliers[level]; };
 
@@ -90,11 +93,32 @@ VideoVaeImpl::VideoVaeImpl(const NativeConfig& c)
     decColour = register_module("dec_colour", spatialConv(c.latentChannels, c.imageChannels, 1));
 }
 
+namespace {
+
+// [B, C, T, H, W] <-> [B*T, C, H, W]
+at::Tensor framesOf(const at::Tensor& x)
+{
+    return x.permute({ 0, 2, 1, 3, 4 }).reshape({ x.size(0) * x.size(2), x.size(1), x.size(3), x.size(4) });
+}
+
+at::Tensor clipOf(const at::Tensor& frames, int64_t batch)
+{
+    return frames.view({ batch, frames.size(0) / batch, frames.size(1), frames.size(2), frames.size(3) })
+        .permute({ 0, 2, 1, 3, 4 })
+        .contiguous();
+}
+
+} // namespace
+
 std::pair<at::Tensor, at::Tensor> VideoVaeImpl::encode(const at::Tensor& video)
 {
     TORCH_CHECK(video.dim() == 5 && video.size(3) % compression == 0 && video.size(4) % compression == 0,
         "VideoVae::encode: expected [B, 3, T, H, W] with H and W multiples of ", compression, ", got ",
         video.sizes());
+    if (fixed) {
+        auto latent = clipOf(torch::pixel_unshuffle(framesOf(video), compression), video.size(0));
+        return { latent, torch::full_like(latent, -30.0) };
+    }
     auto h = encIn(video);
     for (size_t i = 0; i < encBlocks->size(); ++i) {
         h = encBlocks[i]->as<VaeResBlock>()->forward(h);
@@ -109,6 +133,8 @@ std::pair<at::Tensor, at::Tensor> VideoVaeImpl::encode(const at::Tensor& video)
 
 at::Tensor VideoVaeImpl::decode(const at::Tensor& latent)
 {
+    if (fixed)
+        return clipOf(torch::pixel_shuffle(framesOf(latent), compression), latent.size(0));
     auto h = decMidMix(decMid(decIn(latent)));
     for (size_t i = 0; i < decBlocks->size(); ++i) {
         h = decBlocks[i]->as<VaeResBlock>()->forward(h);

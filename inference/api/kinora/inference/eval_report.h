@@ -10,6 +10,7 @@ namespace kinora::inference {
 struct GroupScore {
     int clips = 0;
     double colour = 0, shape = 0, direction = 0; // accuracy in [0, 1]
+    double background = 0; // the background's colour read right, in [0, 1]
     double flicker = 0; // mean background change between frames, in 1/255
 };
 

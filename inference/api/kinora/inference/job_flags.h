@@ -99,6 +99,11 @@ inline void addTrainFlags(CLI::App* sub, TrainPackOptions& o)
         ->check(CLI::NonNegativeNumber);
     sub->add_option("--batch", o.batch, "clips per step")->check(CLI::PositiveNumber);
     sub->add_option("--lr", o.learningRate, "denoiser learning rate")->check(CLI::PositiveNumber);
+    sub->add_option("--min-snr", o.minSnrGamma, "min-SNR-gamma loss weighting, e.g. 5 (default: 0, none)")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--minutes", o.minutes,
+           "stop with a checkpoint after this many minutes (the run resumes from it; default: no limit)")
+        ->check(CLI::NonNegativeNumber);
     sub->add_option("--checkpoint-every", o.checkpointEvery, "steps between checkpoints")
         ->check(CLI::NonNegativeNumber);
     addDeviceFlag(sub, o.device);

@@ -14,9 +14,11 @@ namespace kinora::inference {
 struct TrainPackOptions {
     std::string config = "tiny"; // tiny or default
     int steps = 0; // VAE + denoiser steps; 0 writes an untrained pack
-    int vaeSteps = -1; // < 0: a fifth of the steps
+    int vaeSteps = -1; // < 0: a fifth of the steps (none for a config without a learned VAE)
     int batch = 4;
     double learningRate = 5e-4;
+    double minSnrGamma = 0; // > 0: min-SNR-γ loss weighting (trainer.h)
+    double minutes = 0; // > 0: stop with a checkpoint after this many minutes of this run
     unsigned long long seed = 0;
     std::string device = "auto"; // auto, cpu or cuda
     std::string precision = "auto"; // auto (bf16 autocast on CUDA, fp32 on CPU), fp32 or bf16

@@ -21,6 +21,9 @@ struct ClipReading {
     std::string colour; // the palette's nearest colour to the object's mean colour
     std::string shape; // circle | square | triangle | star
     std::string direction; // "" standing still, else one of proceduralDirections()
+    // The palette's nearest colour to the background's, read from the top quarter of the frames
+    // (where a gradient is still within 9% of its named colour), away from the object.
+    std::string background;
     std::vector<double> rgb; // the object's mean colour in [0, 1]
     std::vector<PixelPoint> track; // centroid per frame (frames without the object are skipped)
     double flicker = 0; // mean |change| of background pixels between frames, in 1/255
@@ -30,7 +33,7 @@ struct ClipReading {
 ClipReading readClip(const at::Tensor& clip);
 
 struct ClipScore {
-    bool colour = false, shape = false, direction = false;
+    bool colour = false, shape = false, direction = false, background = false;
     double flicker = 0;
     ClipReading reading;
 };

@@ -69,6 +69,9 @@ struct ModelManifest {
     // Cheap preview: rgb = latentToRgb * latent + rgbBias, one row of 3 per latent channel.
     std::vector<std::array<double, 3>> latentToRgb;
     std::array<double, 3> rgbBias { 0.0, 0.0, 0.0 };
+    // The words the pack's text encoder has tokens for (JSON "vocabulary", optional): empty when it
+    // reads any text (bytes, umT5). The prompt editor completes these and flags other words.
+    std::vector<std::string> vocabulary;
 
     std::string toJson() const;
 };

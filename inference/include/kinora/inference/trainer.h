@@ -55,6 +55,13 @@ struct TrainerOptions {
     // convolutions in bf16, reductions and the loss in fp32); weights, gradients and the optimizer's
     // moments stay fp32, so checkpoints and packs are the same either way.
     std::string precision = "fp32";
+    // Loss weight over noise levels: 0 = plain (every level as the prediction's MSE weighs it);
+    // > 0 = min-SNR-γ, the x0-error weight clamped at γ (for v-prediction, min(1, γ / (SNR + 1))),
+    // so the many nearly clean levels stop dominating the gradient.
+    double minSnrGamma = 0;
+    // > 0: stop (with a checkpoint) once this many seconds of this run have passed, whatever the
+    // step; the learning-rate schedule still follows the full step count.
+    double maxSeconds = 0;
     std::filesystem::path output; // empty: no checkpoints
     int checkpointEvery = 0; // steps between checkpoints; 0: at the end only
 };

@@ -50,12 +50,16 @@ struct UNet3dImpl : torch::nn::Module {
     explicit UNet3dImpl(const NativeConfig& config);
 
     // x: [B, 2C+1, T, H, W] (noisy ⊕ known latent ⊕ mask), timesteps: [B] float, text: [B, L, D] with
-    // mask [B, L]. Returns the model output [B, C, T, H, W] in the pack's parameterization.
+    // mask [B, L]. Returns the model output [B, C, T, H, W] in the pack's parameterization. With
+    // config.frameChannel the input gets one more channel inside: each frame's offset from the
+    // clip's middle frame, in units of kFrameUnit frames.
+    static constexpr double kFrameUnit = 8.0;
     at::Tensor forward(
         const at::Tensor& x, const at::Tensor& timesteps, const at::Tensor& text, const at::Tensor& textMask);
 
     int64_t baseChannels;
     int64_t downFactor;
+    bool frameChannel = false;
     torch::nn::Linear timeMlp1 { nullptr }, timeMlp2 { nullptr };
     torch::nn::Conv3d convIn { nullptr }, convOut { nullptr };
     torch::nn::ModuleList downBlocks, downSpatial, downTemporal, downSample;

@@ -38,6 +38,9 @@ struct TemporalMixImpl : torch::nn::Module {
 };
 TORCH_MODULE(TemporalMix);
 
+// With config.spaceToDepth > 0 it has no layers at all: encode stacks each frame's f x f pixel
+// blocks as channels (pixel_unshuffle) with a log-variance of zeros' worth of nothing (-30), and
+// decode undoes it exactly.
 struct VideoVaeImpl : torch::nn::Module {
     explicit VideoVaeImpl(const NativeConfig& config);
 
@@ -47,6 +50,7 @@ struct VideoVaeImpl : torch::nn::Module {
     at::Tensor decode(const at::Tensor& latent);
 
     int64_t compression;
+    bool fixed = false; // space-to-depth: no parameters
     torch::nn::Conv3d encIn { nullptr }, encOut { nullptr }, decIn { nullptr }, decOut { nullptr };
     // Linear paths between the (area-averaged) colours and the latent, beside the convolutional
     // ones: the per-frame GroupNorms strip a flat region's absolute colour from the features, so
