@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 using namespace kinora::inference;
@@ -28,9 +30,83 @@ struct TinyModels : ::testing::Test {
 TEST(NativeConfig, KnowsTinyAndDefault)
 {
     EXPECT_EQ(nativeConfig("tiny").spatialCompression(), 2);
-    EXPECT_EQ(nativeConfig("default").spatialCompression(), 4);
-    EXPECT_EQ(nativeConfig("default").denoiserInputChannels(), 9);
+    EXPECT_TRUE(nativeConfig("tiny").learnedVae());
+    const auto d = nativeConfig("default");
+    EXPECT_FALSE(d.learnedVae());
+    EXPECT_EQ(d.spatialCompression(), 2);
+    EXPECT_EQ(d.latentChannels, 3 * d.spaceToDepth * d.spaceToDepth);
+    EXPECT_EQ(d.denoiserInputChannels(), 25);
     EXPECT_THROW(nativeConfig("huge"), std::invalid_argument);
+}
+
+TEST(SpaceToDepthVae, IsExactAndHasNothingToLearn)
+{
+    VideoVae vae(nativeConfig("default"));
+    EXPECT_TRUE(vae->parameters().empty());
+    torch::manual_seed(3);
+    const auto video = torch::rand({ 2, 3, 5, 32, 16 }) * 2 - 1;
+    auto [mean, logvar] = vae->encode(video);
+    ASSERT_EQ(mean.sizes(), (std::vector<int64_t> { 2, 12, 5, 16, 8 }));
+    EXPECT_LT(logvar.max().item<float>(), -20.0f);
+    // Channel c·4 + i·2 + j holds pixel (2y + i, 2x + j) of colour c, frame by frame.
+    EXPECT_EQ(mean[1][4 * 2 + 2 * 1 + 0][3][5][6].item<float>(), video[1][2][3][11][12].item<float>());
+    EXPECT_TRUE(torch::equal(vae->decode(mean), video));
+}
+
+TEST(WordTokens, OneTokenPerGrammarWordInOrderAndUnknownWordsNamed)
+{
+    TextEncoder enc(nativeConfig("default"));
+    ASSERT_TRUE(enc->byWords());
+    const auto tokens = enc->tokenize({ "A red circle on a blue background", "a blue circle on a red background",
+        "a dragon, flying", "" });
+    ASSERT_EQ(tokens.ids.size(1), 8);
+    const auto& v = enc->vocabulary;
+    const auto id = [&v](const std::string& w) {
+        return static_cast<int64_t>(std::find(v.begin(), v.end(), w) - v.begin());
+    };
+    EXPECT_EQ(tokens.ids[0][0].item<int64_t>(), enc->bos);
+    EXPECT_EQ(tokens.ids[0][2].item<int64_t>(), id("red"));
+    EXPECT_EQ(tokens.ids[0][6].item<int64_t>(), id("blue"));
+    EXPECT_EQ(tokens.ids[1][2].item<int64_t>(), id("blue"));
+    EXPECT_EQ(tokens.ids[1][6].item<int64_t>(), id("red"));
+    EXPECT_EQ(tokens.ids[2][2].item<int64_t>(), enc->unk);
+    EXPECT_EQ(tokens.ids[2][3].item<int64_t>(), enc->unk);
+    EXPECT_EQ(tokens.ids[2][4].item<int64_t>(), enc->pad);
+    EXPECT_EQ(tokens.mask[3].sum().item<int64_t>(), 1);
+    EXPECT_EQ(enc->unknownWords("a Dragon flying left, a dragon"), (std::vector<std::string> { "dragon", "flying" }));
+    EXPECT_TRUE(enc->unknownWords("a small cyan star moving quickly up-left on a black textured background").empty());
+    // Word order reaches the encoding: a caption and its inverse differ.
+    enc->eval();
+    torch::NoGradGuard noGrad;
+    const auto text = enc->forward(tokens);
+    EXPECT_GT((text[0] - text[1]).abs().max().item<float>(), 1e-3);
+}
+
+TEST(FrameChannel, TellsTheUNetWhereInTheClipAFrameIs)
+{
+    auto config = nativeConfig("tiny");
+    config.frameChannel = true;
+    torch::manual_seed(5);
+    UNet3d unet(config);
+    const auto inputs = config.denoiserInputChannels();
+    ASSERT_EQ(unet->convIn->weight.size(1), inputs + 1);
+    perturbAll(*unet, 0.05);
+    unet->eval();
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({ 1, inputs, 6, 8, 8 });
+    TextEncoder enc(config);
+    const auto tokens = enc->tokenize({ "a red circle" });
+    const auto text = enc->forward(tokens);
+    auto run = [&] { return unet->forward(x, torch::full({ 1 }, 500.0), text, tokens.mask); };
+    // The frame channel is the last input: with its weights zeroed it carries nothing...
+    auto frameWeights = unet->convIn->weight.narrow(1, inputs, 1);
+    frameWeights.zero_();
+    const auto without = run();
+    // ...and with them every frame of the output moves.
+    frameWeights.fill_(0.2);
+    const auto change = (run() - without).abs().flatten(3).amax(3).squeeze(); // [C, T]
+    EXPECT_GT(change.min().item<float>(), 0.0f);
+    EXPECT_GT(change.select(1, 0).max().item<float>(), 1e-4);
 }
 
 TEST(Rotary, AttentionScoresDependOnlyOnRelativePosition)
@@ -53,10 +129,10 @@ TEST_F(TinyModels, TextTokensAreBosThenBytesThenPadding)
     TextEncoder enc(config);
     const auto tokens = enc->tokenize({ "ab", "", std::string(200, 'x') });
     ASSERT_EQ(tokens.ids.size(1), config.maxTextBytes);
-    EXPECT_EQ(tokens.ids[0][0].item<int64_t>(), TextEncoderImpl::kBos);
+    EXPECT_EQ(tokens.ids[0][0].item<int64_t>(), enc->bos);
     EXPECT_EQ(tokens.ids[0][1].item<int64_t>(), 'a');
     EXPECT_EQ(tokens.ids[0][2].item<int64_t>(), 'b');
-    EXPECT_EQ(tokens.ids[0][3].item<int64_t>(), TextEncoderImpl::kPad);
+    EXPECT_EQ(tokens.ids[0][3].item<int64_t>(), enc->pad);
     EXPECT_EQ(tokens.mask[0].sum().item<int64_t>(), 3);
     EXPECT_EQ(tokens.mask[1].sum().item<int64_t>(), 1);
     EXPECT_EQ(tokens.mask[2].sum().item<int64_t>(), config.maxTextBytes);

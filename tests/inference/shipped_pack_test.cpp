@@ -2,6 +2,7 @@
 // architecture at its size, it fits the repository's limits, and its card states the pack's own
 // parameter counts.
 
+#include "kinora/inference/caption_words.h"
 #include "kinora/inference/native_model.h"
 
 #include <gtest/gtest.h>
@@ -21,10 +22,24 @@ TEST(ShippedDefaultPack, LoadsAsTheDefaultArchitectureAtItsSize)
 {
     const auto model = loadNativePack(kPack);
     EXPECT_EQ(model.manifest.config, "default");
-    EXPECT_GE(model.manifest.defaults.width, 64);
-    EXPECT_GE(model.manifest.defaults.height, 64);
-    EXPECT_GE(model.manifest.defaults.frames, 16);
-    EXPECT_GT(model.manifest.latentScale, 0.0) << "a trained VAE sets the latent scale";
+    EXPECT_GE(model.manifest.defaults.width, 32);
+    EXPECT_GE(model.manifest.defaults.height, 32);
+    EXPECT_GE(model.manifest.defaults.frames, 8);
+    EXPECT_GT(model.manifest.latentScale, 1.0) << "the trainer sets the latent scale from the pixels";
+    EXPECT_EQ(model.manifest.vocabulary, captionGrammarWords()) << "the words the prompt editor completes";
+}
+
+// The contact sheet is a palette PNG (colour type 3), not a truecolour one several MB large.
+TEST(ShippedDefaultPack, ContactSheetIsAPalettePng)
+{
+    std::ifstream in(kPack / "contact-sheet.png", std::ios::binary);
+    ASSERT_TRUE(in);
+    char header[26] = {};
+    in.read(header, sizeof header);
+    ASSERT_TRUE(in);
+    EXPECT_EQ(std::string(header + 12, 4), "IHDR");
+    EXPECT_EQ(static_cast<int>(header[25]), 3) << "PNG colour type: 3 is indexed";
+    EXPECT_LT(fs::file_size(kPack / "contact-sheet.png"), 600'000u);
 }
 
 TEST(ShippedDefaultPack, FitsTheRepositoryLimits)

@@ -1,5 +1,7 @@
 // The trainer's optimizer schedule and weight average, and that a run cut in two resumes exactly.
 
+#include "kinora/inference/caption_words.h"
+#include "kinora/inference/native_model.h"
 #include "kinora/inference/safetensors.h"
 #include "kinora/inference/trainer.h"
 
@@ -190,4 +192,71 @@ TEST(TrainerTasks, MasksCoverEveryTaskAndHoleKind)
     EXPECT_GT(partialHoles, inpainting / 6) << "holes on some frames only";
     EXPECT_GT(staticHoles, inpainting / 3) << "boxes and blobs";
     EXPECT_EQ(spacings, (std::set<int64_t> { 2, 3, 4, 5, 6, 7, 8 }));
+}
+
+// The default config has no VAE: its pack has no vae file, the latent scale and the preview come
+// from the pixels at the first step, and a VAE phase is refused.
+TEST(TrainerDefault, TrainsTheFixedLatentDesignAndWritesItsVocabulary)
+{
+    const fs::path root = fs::temp_directory_path() / ("kinora-trainer-default-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    TrainerOptions o;
+    o.config = "default";
+    o.diffusionSteps = 2;
+    o.batch = 1;
+    o.width = 16;
+    o.height = 16;
+    o.frames = 4;
+    o.output = root;
+    const auto trained = trainNativeModel(o);
+    EXPECT_EQ(trained.stepsRun, 2);
+    EXPECT_FALSE(fs::exists(root / "vae.safetensors"));
+    const auto pack = loadNativePack(root, c10::Device("cpu"), "fp32");
+    EXPECT_EQ(pack.manifest.components.count("vae"), 0u);
+    EXPECT_EQ(pack.manifest.vocabulary, captionGrammarWords());
+    // Pixels in [-1, 1] have a spread well under 1, so the scale that makes it 1 is above 1.
+    EXPECT_GT(pack.manifest.latentScale, 1.2);
+    // Each latent channel is one pixel of one colour: the fitted preview reads it back as that
+    // colour, a quarter each (the four pixels of a block average into one preview pixel).
+    ASSERT_EQ(pack.manifest.latentToRgb.size(), 12u);
+    EXPECT_NEAR(pack.manifest.latentToRgb[0][0] * pack.manifest.latentScale * 2, 0.25, 0.02);
+    EXPECT_NEAR(pack.manifest.latentToRgb[0][1], 0.0, 0.02);
+    o.vaeSteps = 1;
+    EXPECT_THROW(trainNativeModel(o), std::invalid_argument);
+    fs::remove_all(root);
+}
+
+// min-SNR-γ changes the loss only where the v-loss weight SNR + 1 is above γ: a huge γ is the plain
+// loss exactly, a small one lowers it.
+TEST(TrainerLoss, MinSnrWeightsOnlyTheCleanLevels)
+{
+    auto lossWith = [](double gamma) {
+        TrainerOptions o = tinyRun({});
+        o.vaeSteps = 0;
+        o.diffusionSteps = 3;
+        o.batch = 4;
+        o.minSnrGamma = gamma;
+        std::vector<double> losses;
+        trainNativeModel(o, [&](const TrainProgress& p) { losses.push_back(p.loss); });
+        return losses;
+    };
+    const auto plain = lossWith(0), huge = lossWith(1e12), clamped = lossWith(1.0);
+    EXPECT_EQ(plain, huge);
+    ASSERT_EQ(clamped.size(), plain.size());
+    EXPECT_LT(clamped[0], plain[0]);
+}
+
+// A time budget stops the run with a checkpoint it resumes from.
+TEST(TrainerResume, ATimeBudgetStopsWithACheckpoint)
+{
+    const fs::path root = fs::temp_directory_path() / ("kinora-trainer-budget-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    auto o = tinyRun(root);
+    o.maxSeconds = 1e-6; // past after the first step
+    const auto first = trainNativeModel(o);
+    EXPECT_EQ(first.stepsRun, 1);
+    ASSERT_TRUE(fs::exists(root / kTrainingStateFileName));
+    o.maxSeconds = 0;
+    EXPECT_EQ(trainNativeModel(o).stepsRun, 7);
+    fs::remove_all(root);
 }
