@@ -102,7 +102,7 @@ TEST(Cli, EvalScoresTextToVideoInpaintingAndInterpolation)
     EXPECT_EQ(report.at("interpolation").at("factor").get<int>(), 4);
     EXPECT_NE(r.err.find("interpolation clip 2/2"), std::string::npos) << "progress on stderr: " << r.err;
 
-    // The contact sheet: a row per clip (every other frame at twice the size, two lines of text).
+    // The contact sheet: a palette PNG, a row per clip (all 8 frames at 3x, two lines of text).
     const auto sheet = (dir / "sheets" / "eval.png").string();
     const auto withSheet = runProcess(KINORA_CLI_PATH,
         { "eval", "--model", pack, "--clips", "2", "--restoration-clips", "0", "--steps", "1", "--device",
@@ -111,9 +111,10 @@ TEST(Cli, EvalScoresTextToVideoInpaintingAndInterpolation)
     EXPECT_NE(withSheet.out.find("contact sheet: " + sheet), std::string::npos) << withSheet.out;
     const QImage image(QString::fromStdString(sheet));
     ASSERT_FALSE(image.isNull()) << sheet;
+    EXPECT_EQ(image.format(), QImage::Format_Indexed8);
     const int frames = 8, side = 32; // the tiny pack's defaults
-    EXPECT_EQ(image.width(), (frames / 2) * (2 * side + 4) + 4);
-    EXPECT_EQ(image.height(), 2 * (2 * side + 34 + 4)) << "one seen and one held-out row";
+    EXPECT_EQ(image.width(), frames * (3 * side + 4) + 4);
+    EXPECT_EQ(image.height(), 2 * (4 + 3 * side + 2 * 16 + 4)) << "one seen and one held-out row";
     EXPECT_EQ(runProcess(KINORA_CLI_PATH, { "eval", "--model", pack, "--sheet", (dir / "s.jpg").string() })
                   .exitCode,
         2);
