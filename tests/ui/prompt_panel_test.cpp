@@ -209,6 +209,21 @@ TEST_F(PromptPanelTest, AWarningNamesTheWordsThePackDoesNotKnow)
     EXPECT_TRUE(warning->text().startsWith(QStringLiteral("The model does not know: purple — ")))
         << warning->text().toStdString();
 
+    // A word still being typed is not unknown while one of the pack's words starts with it.
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("a red bl"));
+    EXPECT_TRUE(warning->isHidden()) << warning->text().toStdString();
+    QTest::keyClick(edit, Qt::Key_Escape); // the list closes; "bl" is still being typed
+    QTest::keyClicks(edit, QStringLiteral(" "));
+    EXPECT_FALSE(warning->isHidden());
+    EXPECT_TRUE(warning->text().startsWith(QStringLiteral("The model does not know: bl — ")))
+        << warning->text().toStdString();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    EXPECT_TRUE(warning->isHidden());
+    QTest::keyClicks(edit, QStringLiteral("x"));
+    EXPECT_TRUE(warning->text().startsWith(QStringLiteral("The model does not know: blx — ")))
+        << "no word starts with it";
+
     panel.setVocabulary({}); // a pack that reads any text (bytes, Wan)
     EXPECT_TRUE(warning->isHidden());
 }

@@ -8,6 +8,8 @@
 #include <QStringListModel>
 #include <QTextBlock>
 
+#include <algorithm>
+
 namespace kinora::ui {
 
 namespace {
@@ -56,6 +58,22 @@ QString PromptEdit::wordBeforeCursor() const
     while (start < cursor.positionInBlock() && block.at(start) == QLatin1Char('-'))
         ++start; // a hyphen only joins words ("up-left"); it never starts one
     return block.mid(start, cursor.positionInBlock() - start);
+}
+
+QString PromptEdit::settledText() const
+{
+    QString text = toPlainText();
+    const QString typing = wordBeforeCursor();
+    const QTextCursor cursor = textCursor();
+    const QString block = cursor.block().text();
+    const int at = cursor.positionInBlock();
+    if (typing.isEmpty() || (at < block.size() && isWordChar(block.at(at))))
+        return text;
+    const QStringList words = m_words->stringList();
+    if (std::none_of(words.begin(), words.end(),
+            [&](const QString& word) { return word.startsWith(typing, Qt::CaseInsensitive); }))
+        return text;
+    return text.replace(cursor.position() - typing.size(), typing.size(), QLatin1Char(' '));
 }
 
 bool PromptEdit::event(QEvent* event)

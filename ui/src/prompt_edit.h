@@ -25,6 +25,10 @@ public:
     // hyphens, the engine's word rule (caption_words.h).
     QString wordBeforeCursor() const;
 
+    // The text to check against the pack's words: the word being typed (the cursor at its end)
+    // is left out while one of the words starts with it, as it is not unknown yet.
+    QString settledText() const;
+
 protected:
     bool event(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;

@@ -71,6 +71,8 @@ PromptPanel::PromptPanel(QWidget* parent)
     m_promptEdit->setMinimumHeight(72);
     m_promptEdit->installEventFilter(this);
     connect(m_promptEdit, &QPlainTextEdit::textChanged, this, &PromptPanel::updateVocabularyWarning);
+    connect(
+        m_promptEdit, &QPlainTextEdit::cursorPositionChanged, this, &PromptPanel::updateVocabularyWarning);
 
     // Under the prompt, quiet until the prompt has a word the pack does not know.
     m_vocabularyWarning = new QLabel(this);
@@ -128,7 +130,9 @@ PromptPanel::PromptPanel(QWidget* parent)
     layout->addWidget(historyLabel);
     layout->addWidget(m_historySearch);
     layout->addWidget(m_historyList, 3);
-    setMinimumSize(240, 320);
+    // Only a width: the height is what the rows need (the layout's minimum), which grows while the
+    // unknown-words line shows.
+    setMinimumWidth(240);
 
     rebuildHistoryList();
 }
@@ -167,10 +171,28 @@ void PromptPanel::setVocabulary(const QStringList& words)
 
 void PromptPanel::updateVocabularyWarning()
 {
-    const QString warning = core::unknownWordsWarning(m_promptEdit->toPlainText(), m_vocabulary);
-    if (warning != m_vocabularyWarning->text())
+    const QString warning = core::unknownWordsWarning(m_promptEdit->settledText(), m_vocabulary);
+    if (warning != m_vocabularyWarning->text()) {
         m_vocabularyWarning->setText(warning);
+        fitVocabularyWarning();
+    }
     m_vocabularyWarning->setVisible(!warning.isEmpty());
+}
+
+void PromptPanel::fitVocabularyWarning()
+{
+    // A wrapped label's minimum height is guessed for a width other than its own, and a dock does
+    // not ask for height-for-width: the label asks for the lines it has, so that the panel (and its
+    // dock) grows instead of the label running over the prompt.
+    const int width = layout()->contentsRect().width();
+    if (width > 0 && !m_vocabularyWarning->text().isEmpty())
+        m_vocabularyWarning->setMinimumHeight(m_vocabularyWarning->heightForWidth(width));
+}
+
+void PromptPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitVocabularyWarning();
 }
 
 void PromptPanel::focusPrompt()

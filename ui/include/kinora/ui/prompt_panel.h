@@ -47,12 +47,14 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void rebuildHistoryList();
     void applyHistoryFilter();
     void restoreFromHistory(QListWidgetItem* item);
     void updateVocabularyWarning();
+    void fitVocabularyWarning();
 
     QStringList m_vocabulary;
     PromptEdit* m_promptEdit = nullptr;
