@@ -8,6 +8,7 @@
 #include "kinora/core/clip_io.h"
 #include "kinora/core/footage_jobs.h"
 #include "kinora/core/image_sequence.h"
+#include "kinora/core/prompt_words.h"
 #include "kinora/core/video_writer.h"
 #include "kinora/inference/runtime.h"
 #include "kinora/inference/sidecar.h"
@@ -332,8 +333,20 @@ DiffusionJobResult runDiffusionJob(const DiffusionJobRequest& r, const JobCallba
     // The request resolved once, against the pack's manifest and the footage, before any weights load.
     const auto input = taskInput(r, clip, masks, first);
     DiffusionJobRequest job = r;
-    static_cast<inf::TaskRequest&>(job)
-        = inf::resolveTask(inf::loadModelManifest(localPath(out.modelDir)), r, inf::footageOf(input));
+    const inf::ModelManifest manifest = inf::loadModelManifest(localPath(out.modelDir));
+    static_cast<inf::TaskRequest&>(job) = inf::resolveTask(manifest, r, inf::footageOf(input));
+    // A pack that reads words sees each word outside its vocabulary as one unknown token: the clip
+    // still runs, and the artist learns which words it ignored.
+    if (cb.onWarning && !manifest.vocabulary.empty()) {
+        QStringList vocabulary;
+        for (const std::string& word : manifest.vocabulary)
+            vocabulary << QString::fromStdString(word);
+        if (QString warning = unknownWordsWarning(QString::fromStdString(r.prompt), vocabulary);
+            !warning.isEmpty()) {
+            warning[0] = warning[0].toLower(); // warnings read as the end of "warning: "
+            cb.onWarning(warning);
+        }
+    }
     std::vector<QImage> frames;
     inf::SidecarJson sidecar;
     ModelCache ownCache;

@@ -94,6 +94,10 @@ ModelPackEntry readModelPack(const QString& dir, const QString& origin)
         // is the most it makes (task_plan.h's resolveTask refuses more).
         entry.maxFrames = manifest.temporalCompression > 1 ? d.frames : maxFramesOf(d.frames);
         entry.frameStep = std::max(1, manifest.temporalCompression);
+        for (const std::string& word : manifest.vocabulary)
+            entry.vocabulary << QString::fromStdString(word);
+        entry.vocabulary.sort();
+        entry.vocabulary.removeDuplicates();
     } catch (const inf::ModelPackError& e) {
         entry.error = joinedProblems(e);
     } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 
 #include "kinora/core/model_eval.h"
 
+#include "kinora/core/contact_sheet.h"
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/job.h"
 #include "kinora/inference/model_eval.h"
@@ -13,14 +14,12 @@
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -95,50 +94,26 @@ inf::SceneSpec heldOutScene(std::mt19937_64& rng, int frames, int height, int wi
     return inf::randomSceneSpec(rng, how);
 }
 
-// A contact sheet row: every other frame at twice the size, then the caption and the reading.
-cv::Mat sheetRow(const inf::EvaluatedClip& clip)
+// A contact sheet row: the clip's frames, its caption and what the scorer read in it.
+SheetRow sheetRow(const inf::EvaluatedClip& clip)
 {
-    const auto frames = toFrames(clip.video);
-    constexpr int scale = 2, gap = 4, text = 34;
-    const int w = frames.front().cols * scale, h = frames.front().rows * scale;
-    const int columns = static_cast<int>((frames.size() + 1) / 2);
-    cv::Mat row(h + text + gap, columns * (w + gap) + gap, CV_8UC3, cv::Scalar::all(32));
-    for (int i = 0; i < columns; ++i) {
-        cv::Mat big;
-        cv::resize(frames[static_cast<size_t>(2 * i)], big, cv::Size(w, h), 0, 0, cv::INTER_NEAREST);
-        big.copyTo(row(cv::Rect(gap + i * (w + gap), gap, w, h)));
-    }
+    SheetRow row;
+    for (const cv::Mat& frame : toFrames(clip.video))
+        row.frames.push_back(QImage(
+            frame.data, frame.cols, frame.rows, static_cast<qsizetype>(frame.step), QImage::Format_RGB888)
+                                 .copy());
     const auto& s = clip.score;
     const auto& r = s.reading;
-    const std::string caption = std::string(clip.heldOut ? "[held-out] " : "[seen] ") + clip.scene.caption();
-    const std::string reading = !r.found ? "read: no object found"
-                                         : "read: " + r.colour + (s.colour ? " (ok) " : " (wrong) ") + r.shape
-            + (s.shape ? " (ok) " : " (wrong) ") + (r.direction.empty() ? "still" : r.direction)
-            + (s.direction ? " (ok)" : " (wrong)");
-    const cv::Scalar ink(235, 235, 235); // RGB frames: the colours are as named
-    cv::putText(
-        row, caption, cv::Point(gap, h + gap + 13), cv::FONT_HERSHEY_SIMPLEX, 0.42, ink, 1, cv::LINE_AA);
-    cv::putText(
-        row, reading, cv::Point(gap, h + gap + 29), cv::FONT_HERSHEY_SIMPLEX, 0.42, ink, 1, cv::LINE_AA);
+    const auto verdict = [](bool ok) { return std::string(ok ? " (ok)" : " (wrong)"); };
+    std::string reading = !r.found ? "read: no object found"
+                                   : "read: " + r.colour + verdict(s.colour) + " " + r.shape
+            + verdict(s.shape) + " " + (r.direction.empty() ? "still" : r.direction) + verdict(s.direction);
+    if (!r.background.empty())
+        reading += (r.found ? " background " : ", background ") + r.background + verdict(s.background);
+    row.caption = QString::fromStdString(
+        std::string(clip.heldOut ? "[held-out] " : "[seen] ") + clip.scene.caption());
+    row.reading = QString::fromStdString(reading);
     return row;
-}
-
-void writeSheet(const QString& path, const std::vector<cv::Mat>& rows)
-{
-    cv::Mat sheet;
-    cv::vconcat(rows, sheet);
-    cv::Mat bgr;
-    cv::cvtColor(sheet, bgr, cv::COLOR_RGB2BGR);
-    std::vector<uchar> png;
-    if (!cv::imencode(".png", bgr, png))
-        throw std::runtime_error("could not encode the contact sheet");
-    QSaveFile file(path); // renamed into place only when complete
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(reinterpret_cast<const char*>(png.data()), static_cast<qint64>(png.size()))
-            != static_cast<qint64>(png.size())
-        || !file.commit())
-        throw std::runtime_error("could not write the contact sheet " + path.toStdString() + ": "
-            + file.errorString().toStdString());
 }
 
 } // namespace
@@ -238,7 +213,7 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
         out.vaePsnr = inf::vaeRoundTripPsnr(model, 8, r.seed);
 
         if (r.clips > 0) {
-            std::vector<cv::Mat> rows;
+            std::vector<SheetRow> rows;
             int seenRows = 0, heldOutRows = 0;
             std::function<void(const inf::EvaluatedClip&)> onClipMade;
             if (!sheet.isEmpty())
@@ -254,7 +229,7 @@ ModelEvalReport evaluateModelPack(const ModelEvalRequest& r,
             out.heldOut = t2v.heldOut;
             out.secondsPerClip = t2v.secondsPerClip;
             if (!rows.empty()) {
-                writeSheet(sheet, rows);
+                writeContactSheet(sheet, rows);
                 out.sheet = r.sheet;
             }
         }

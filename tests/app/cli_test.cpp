@@ -102,7 +102,7 @@ TEST(Cli, EvalScoresTextToVideoInpaintingAndInterpolation)
     EXPECT_EQ(report.at("interpolation").at("factor").get<int>(), 4);
     EXPECT_NE(r.err.find("interpolation clip 2/2"), std::string::npos) << "progress on stderr: " << r.err;
 
-    // The contact sheet: a row per clip (every other frame at twice the size, two lines of text).
+    // The contact sheet: a palette PNG, a row per clip (all 8 frames at 3x, two lines of text).
     const auto sheet = (dir / "sheets" / "eval.png").string();
     const auto withSheet = runProcess(KINORA_CLI_PATH,
         { "eval", "--model", pack, "--clips", "2", "--restoration-clips", "0", "--steps", "1", "--device",
@@ -111,9 +111,10 @@ TEST(Cli, EvalScoresTextToVideoInpaintingAndInterpolation)
     EXPECT_NE(withSheet.out.find("contact sheet: " + sheet), std::string::npos) << withSheet.out;
     const QImage image(QString::fromStdString(sheet));
     ASSERT_FALSE(image.isNull()) << sheet;
+    EXPECT_EQ(image.format(), QImage::Format_Indexed8);
     const int frames = 8, side = 32; // the tiny pack's defaults
-    EXPECT_EQ(image.width(), (frames / 2) * (2 * side + 4) + 4);
-    EXPECT_EQ(image.height(), 2 * (2 * side + 34 + 4)) << "one seen and one held-out row";
+    EXPECT_EQ(image.width(), frames * (3 * side + 4) + 4);
+    EXPECT_EQ(image.height(), 2 * (4 + 3 * side + 2 * 16 + 4)) << "one seen and one held-out row";
     EXPECT_EQ(runProcess(KINORA_CLI_PATH, { "eval", "--model", pack, "--sheet", (dir / "s.jpg").string() })
                   .exitCode,
         2);
@@ -311,6 +312,52 @@ TEST_F(CliDiffusion, GenerateWritesTheFramesAndTheSameSeedTheSameBytes)
               .object();
     EXPECT_EQ(halfSidecar[QStringLiteral("precision")].toString(), QStringLiteral("bf16"));
     EXPECT_EQ(pngs(m_dir / "d"), expected);
+}
+
+// A pack that reads words (a "vocabulary" in its manifest) is warned about, once, on stderr; the
+// clip is still made. The tiny pack reads bytes, so a vocabulary written into its manifest changes
+// only the check, which is what this test is about.
+TEST_F(CliDiffusion, GenerateNamesTheWordsThePackDoesNotKnow)
+{
+    const std::vector<std::string> args { "-p", "A red dragon flying, red", "--frames", "2", "--size",
+        "16x16" };
+    const auto withArgs = [&](const std::string& out) {
+        auto all = args;
+        all.insert(all.end(), { "-o", path(out) });
+        return all;
+    };
+    const auto anyText = cli("generate", withArgs("any/%03d.png"));
+    ASSERT_EQ(anyText.exitCode, 0) << anyText.err;
+    EXPECT_EQ(anyText.err.find("does not know"), std::string::npos) << "no vocabulary: any text reads";
+
+    const auto manifestPath = fs::path(m_pack) / "kinora-model.json";
+    auto manifest = nlohmann::json::parse(fileBytes(manifestPath));
+    manifest["vocabulary"] = { "a", "red", "blue", "square", "circle", "moving", "left" };
+    {
+        QFile file(QString::fromStdString(manifestPath.string()));
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QByteArray::fromStdString(manifest.dump(2)));
+    }
+    const auto r = cli("generate", withArgs("words/%03d.png"));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, path("words/%03d.png") + "\n");
+    EXPECT_EQ(pngs(m_dir / "words").size(), 2u) << "the clip is still made";
+    const std::string line
+        = "kinora-cli generate: warning: the model does not know: dragon, flying — it knows "
+          "colours, shapes and directions.\n";
+    EXPECT_NE(r.err.find(line), std::string::npos) << r.err;
+    size_t count = 0;
+    for (size_t at = r.err.find("does not know"); at != std::string::npos;
+         at = r.err.find("does not know", at + 1))
+        ++count;
+    EXPECT_EQ(count, 1u) << "one line: " << r.err;
+
+    auto known = args;
+    known[1] = "a blue circle moving left";
+    known.insert(known.end(), { "-o", path("known/%03d.png") });
+    const auto allKnown = cli("generate", known);
+    ASSERT_EQ(allKnown.exitCode, 0) << allKnown.err;
+    EXPECT_EQ(allKnown.err.find("does not know"), std::string::npos) << allKnown.err;
 }
 
 TEST_F(CliDiffusion, InpaintKeepsEveryUnmaskedPixel)

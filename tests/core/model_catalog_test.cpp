@@ -4,12 +4,14 @@
 
 #include "kinora/core/diffusion_job.h"
 #include "kinora/core/model_catalog.h"
+#include "kinora/core/prompt_words.h"
 
 #include <gtest/gtest.h>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -182,4 +184,59 @@ TEST_F(ModelCatalogTest, AFamilyWithCausalTimeCompressionMakesOneWindowAtMost)
     EXPECT_EQ(pack.maxFrames, 81);
     EXPECT_EQ(pack.frameStep, 4);
     EXPECT_FALSE(checkGenerationSize(pack, pack.width, pack.height, 82).isEmpty());
+}
+
+TEST_F(ModelCatalogTest, TheManifestsVocabularyReachesThePackSorted)
+{
+    auto json = QJsonDocument::fromJson(shippedManifest()).object();
+    json[QStringLiteral("vocabulary")] = QJsonArray { QStringLiteral("square"), QStringLiteral("a"),
+        QStringLiteral("red"), QStringLiteral("up-left") };
+    const QString dir = packWith(QStringLiteral("words"), QJsonDocument(json).toJson());
+    for (const auto& file : json[QStringLiteral("components")].toObject()) {
+        QFile weights(QDir(dir).filePath(file.toString()));
+        ASSERT_TRUE(weights.open(QIODevice::WriteOnly));
+    }
+    const ModelPackEntry pack = readModelPack(dir);
+    ASSERT_TRUE(pack.ok()) << pack.error.toStdString();
+    EXPECT_EQ(pack.vocabulary,
+        (QStringList { QStringLiteral("a"), QStringLiteral("red"), QStringLiteral("square"),
+            QStringLiteral("up-left") }));
+
+    json.remove(QStringLiteral("vocabulary"));
+    const QString anyText = packWith(QStringLiteral("any-text"), QJsonDocument(json).toJson());
+    EXPECT_TRUE(readModelPack(anyText).vocabulary.isEmpty()) << "a pack that reads any text";
+}
+
+// The words of the caption grammar the default pack reads, as its manifest lists them.
+const QStringList kGrammar { QStringLiteral("a"), QStringLiteral("background"), QStringLiteral("blue"),
+    QStringLiteral("circle"), QStringLiteral("gradient"), QStringLiteral("left"), QStringLiteral("moving"),
+    QStringLiteral("on"), QStringLiteral("quickly"), QStringLiteral("red"), QStringLiteral("small"),
+    QStringLiteral("square"), QStringLiteral("up-left") };
+
+TEST(PromptWords, UnknownWordsAreNamedOnceInOrderIgnoringCase)
+{
+    EXPECT_EQ(unknownPromptWords(QStringLiteral("A RED Dragon, flying up-left; dragon"), kGrammar),
+        (QStringList { QStringLiteral("dragon"), QStringLiteral("flying") }));
+    EXPECT_TRUE(unknownPromptWords(QStringLiteral("a small Red circle moving up-left"), kGrammar).isEmpty());
+    EXPECT_TRUE(unknownPromptWords(QStringLiteral("a dragon"), {}).isEmpty()) << "no vocabulary: any text";
+}
+
+TEST(PromptWords, TheWarningNamesTheWordsAndWhatThePackKnows)
+{
+    EXPECT_EQ(unknownWordsWarning(QStringLiteral("a red dragon flying"), kGrammar),
+        QStringLiteral("The model does not know: dragon, flying — it knows colours, shapes, directions, "
+                       "sizes, speeds and background styles."));
+    EXPECT_TRUE(unknownWordsWarning(QStringLiteral("a red square on a blue background"), kGrammar).isEmpty());
+    EXPECT_TRUE(unknownWordsWarning(QStringLiteral("a red dragon"), {}).isEmpty());
+    EXPECT_TRUE(unknownWordsWarning(QString(), kGrammar).isEmpty());
+
+    // A vocabulary outside the grammar is described by its size; a long list is cut short.
+    const QStringList other { QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("runs") };
+    EXPECT_EQ(unknownWordsWarning(QStringLiteral("a cat runs"), other),
+        QStringLiteral("The model does not know: a — it knows only the 3 words of its vocabulary."));
+    const QString many
+        = unknownWordsWarning(QStringLiteral("one two three four five six seven eight nine ten"), other);
+    EXPECT_TRUE(many.startsWith(QStringLiteral("The model does not know: one, two, three, four, five, six, "
+                                               "seven, eight and 2 more — ")))
+        << many.toStdString();
 }

@@ -1,15 +1,27 @@
 #include "gui_test_support.h"
+#include "kinora/ui/main_window.h"
 #include "kinora/ui/prompt_panel.h"
+#include "kinora/ui/settings_panel.h"
 
+#include <QAbstractItemView>
+#include <QComboBox>
+#include <QCompleter>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QIcon>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -31,6 +43,25 @@ QPlainTextEdit* promptEdit(PromptPanel& panel)
 QListWidget* historyList(PromptPanel& panel)
 {
     return panel.findChild<QListWidget*>(QStringLiteral("promptHistory"));
+}
+
+QLabel* vocabularyWarning(PromptPanel& panel)
+{
+    return panel.findChild<QLabel*>(QStringLiteral("promptVocabularyWarning"));
+}
+
+// Part of the caption grammar's words, as a pack's manifest lists them.
+const QStringList kWords { QStringLiteral("a"), QStringLiteral("background"), QStringLiteral("blue"),
+    QStringLiteral("circle"), QStringLiteral("left"), QStringLiteral("moving"), QStringLiteral("on"),
+    QStringLiteral("red"), QStringLiteral("square"), QStringLiteral("up"), QStringLiteral("up-left") };
+
+// The words the completion list offers now, in its order.
+QStringList offered(QCompleter* completer)
+{
+    QStringList words;
+    for (int row = 0; row < completer->completionModel()->rowCount(); ++row)
+        words << completer->completionModel()->index(row, 0).data().toString();
+    return words;
 }
 
 QStringList visibleRows(QListWidget* list)
@@ -152,6 +183,148 @@ TEST_F(PromptPanelTest, ClickingAHistoryRowFillsBothEditors)
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, row.center());
     EXPECT_EQ(panel.prompt(), QStringLiteral("a green tree swaying"));
     EXPECT_EQ(panel.negativePrompt(), QStringLiteral("text, watermark"));
+}
+
+TEST_F(PromptPanelTest, AWarningNamesTheWordsThePackDoesNotKnow)
+{
+    PromptPanel panel;
+    QLabel* warning = vocabularyWarning(panel);
+    ASSERT_NE(warning, nullptr);
+    panel.setPrompt(QStringLiteral("a red dragon flying"));
+    EXPECT_TRUE(warning->isHidden()) << "no pack with a vocabulary yet: any text reads";
+
+    panel.setVocabulary(kWords); // the pack changes: the same text is checked again
+    EXPECT_FALSE(warning->isHidden());
+    EXPECT_EQ(warning->text(),
+        QStringLiteral("The model does not know: dragon, flying — it knows colours, shapes and directions."));
+    EXPECT_TRUE(warning->toolTip().contains(QStringLiteral("up-left"))) << "the tooltip lists the words";
+
+    // Typing updates it at once.
+    auto* edit = promptEdit(panel);
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("a Red square moving up-left"));
+    EXPECT_TRUE(warning->isHidden()) << warning->text().toStdString();
+    QTest::keyClicks(edit, QStringLiteral(" on a purple background"));
+    EXPECT_FALSE(warning->isHidden());
+    EXPECT_TRUE(warning->text().startsWith(QStringLiteral("The model does not know: purple — ")))
+        << warning->text().toStdString();
+
+    // A word still being typed is not unknown while one of the pack's words starts with it.
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("a red bl"));
+    EXPECT_TRUE(warning->isHidden()) << warning->text().toStdString();
+    QTest::keyClick(edit, Qt::Key_Escape); // the list closes; "bl" is still being typed
+    QTest::keyClicks(edit, QStringLiteral(" "));
+    EXPECT_FALSE(warning->isHidden());
+    EXPECT_TRUE(warning->text().startsWith(QStringLiteral("The model does not know: bl — ")))
+        << warning->text().toStdString();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    EXPECT_TRUE(warning->isHidden());
+    QTest::keyClicks(edit, QStringLiteral("x"));
+    EXPECT_TRUE(warning->text().startsWith(QStringLiteral("The model does not know: blx — ")))
+        << "no word starts with it";
+
+    panel.setVocabulary({}); // a pack that reads any text (bytes, Wan)
+    EXPECT_TRUE(warning->isHidden());
+}
+
+TEST_F(PromptPanelTest, TheCompleterOffersThePacksWordsForThePrefixTyped)
+{
+    PromptPanel panel;
+    panel.setVocabulary(kWords);
+    panel.resize(360, 600);
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    auto* edit = promptEdit(panel);
+    edit->setFocus();
+    auto* completer = edit->findChild<QCompleter*>();
+    ASSERT_NE(completer, nullptr);
+    QAbstractItemView* popup = completer->popup();
+
+    QTest::keyClicks(edit, QStringLiteral("a b"));
+    ASSERT_TRUE(popup->isVisible());
+    EXPECT_EQ(offered(completer), (QStringList { QStringLiteral("background"), QStringLiteral("blue") }));
+    QTest::keyClicks(edit, QStringLiteral("L")); // case-insensitive
+    EXPECT_EQ(offered(completer), QStringList { QStringLiteral("blue") });
+    QTest::keyClick(popup, Qt::Key_Tab); // while the list is open its keys go to it
+    EXPECT_FALSE(popup->isVisible());
+    EXPECT_EQ(panel.prompt(), QStringLiteral("a blue"));
+
+    QTest::keyClicks(edit, QStringLiteral(" u"));
+    EXPECT_EQ(offered(completer), (QStringList { QStringLiteral("up"), QStringLiteral("up-left") }));
+    QTest::keyClick(popup, Qt::Key_Down);
+    QTest::keyClick(popup, Qt::Key_Return);
+    EXPECT_EQ(panel.prompt(), QStringLiteral("a blue up-left")) << "Enter takes the word, adds no newline";
+
+    QTest::keyClicks(edit, QStringLiteral(" sq"));
+    ASSERT_TRUE(popup->isVisible());
+    QTest::keyClick(popup, Qt::Key_Escape);
+    EXPECT_FALSE(popup->isVisible());
+    EXPECT_EQ(panel.prompt(), QStringLiteral("a blue up-left sq")) << "Esc only closes the list";
+
+    QTest::keyClicks(edit, QStringLiteral("x")); // no word starts with "sqx"
+    EXPECT_FALSE(popup->isVisible());
+    QTest::keyClick(edit, Qt::Key_Space);
+    QTest::keyClick(edit, Qt::Key_Space, Qt::ControlModifier); // every word, between words
+    ASSERT_TRUE(popup->isVisible());
+    EXPECT_EQ(offered(completer).size(), kWords.size());
+    QTest::keyClick(popup, Qt::Key_Escape);
+
+    // Ctrl+Enter still generates while the list is open.
+    QSignalSpy generate(&panel, &PromptPanel::generateRequested);
+    QTest::keyClicks(edit, QStringLiteral("c"));
+    ASSERT_TRUE(popup->isVisible());
+    QTest::keyClick(popup, Qt::Key_Return, Qt::ControlModifier);
+    EXPECT_EQ(generate.count(), 1);
+    EXPECT_FALSE(popup->isVisible());
+    EXPECT_EQ(panel.prompt(), QStringLiteral("a blue up-left sqx c"));
+
+    // A pack that reads any text: nothing to complete.
+    panel.setVocabulary({});
+    QTest::keyClicks(edit, QStringLiteral(" b"));
+    EXPECT_FALSE(popup->isVisible());
+}
+
+// The window gives the prompt panel the words of the pack the settings select.
+TEST_F(PromptPanelTest, TheSelectedPacksVocabularyReachesThePrompt)
+{
+    kinora::test::setTinyPackAsModel();
+    QTemporaryDir dir;
+    const QString words = dir.filePath(QStringLiteral("words-pack"));
+    ASSERT_TRUE(QDir().mkpath(words));
+    const QDir tiny(kinora::test::tinyPackDir());
+    for (const QString& name : tiny.entryList(QDir::Files))
+        ASSERT_TRUE(QFile::copy(tiny.filePath(name), QDir(words).filePath(name))) << name.toStdString();
+    QFile file(QDir(words).filePath(QStringLiteral("kinora-model.json")));
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    QJsonObject manifest = QJsonDocument::fromJson(file.readAll()).object();
+    file.close();
+    manifest[QStringLiteral("name")] = QStringLiteral("tiny-with-words");
+    manifest[QStringLiteral("vocabulary")] = QJsonArray::fromStringList(kWords);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QJsonDocument(manifest).toJson());
+    file.close();
+
+    kinora::ui::MainWindow window;
+    PromptPanel* panel = window.promptPanel();
+    panel->setPrompt(QStringLiteral("a red dragon"));
+    QLabel* warning = vocabularyWarning(*panel);
+    ASSERT_NE(warning, nullptr);
+    EXPECT_TRUE(warning->isHidden()) << "the tiny pack reads bytes";
+
+    kinora::ui::SettingsPanel* settings = window.settingsPanel();
+    ASSERT_TRUE(settings->addModel(words).isEmpty());
+    ASSERT_EQ(settings->currentModel()->name, QStringLiteral("tiny-with-words"));
+    EXPECT_FALSE(warning->isHidden());
+    EXPECT_TRUE(warning->text().contains(QStringLiteral("does not know: dragon")))
+        << warning->text().toStdString();
+
+    auto* models = settings->findChild<QComboBox*>(QStringLiteral("modelCombo"));
+    ASSERT_NE(models, nullptr);
+    const int tinyIndex = models->findData(QFileInfo(kinora::test::tinyPackDir()).canonicalFilePath());
+    ASSERT_GE(tinyIndex, 0);
+    models->setCurrentIndex(tinyIndex);
+    EXPECT_TRUE(warning->isHidden());
 }
 
 // Every icon the app names renders (the SVG image plugin is there and each file parses).

@@ -116,6 +116,13 @@ MainWindow::MainWindow(QWidget* parent)
     connectMedia();
 
     connect(m_prompt, &PromptPanel::generateRequested, this, [this] { generate(); });
+    // The prompt editor completes and checks the words of the pack the settings have selected.
+    const auto syncVocabulary = [this] {
+        const core::ModelPackEntry* pack = m_settings->currentModel();
+        m_prompt->setVocabulary(pack && pack->ok() ? pack->vocabulary : QStringList());
+    };
+    connect(m_settings, &SettingsPanel::settingsChanged, this, syncVocabulary);
+    syncVocabulary();
     connect(m_takes, &TakesPanel::playRequested, this, &MainWindow::playTake);
     connect(
         m_takes, &TakesPanel::makeAgainRequested, this, [this](const QString& id) { makeAgain(id, false); });

@@ -1,5 +1,8 @@
 #include "kinora/ui/prompt_panel.h"
 
+#include "kinora/core/prompt_words.h"
+#include "prompt_edit.h"
+
 #include <QEvent>
 #include <QIcon>
 #include <QKeyEvent>
@@ -61,12 +64,24 @@ PromptPanel::PromptPanel(QWidget* parent)
 {
     setObjectName(QStringLiteral("promptPanel"));
 
-    m_promptEdit = new QPlainTextEdit(this);
+    m_promptEdit = new PromptEdit(this);
     m_promptEdit->setObjectName(QStringLiteral("promptEdit"));
     m_promptEdit->setPlaceholderText(tr("Describe the clip: a yellow star moving left on a blue background"));
     m_promptEdit->setTabChangesFocus(true);
     m_promptEdit->setMinimumHeight(72);
     m_promptEdit->installEventFilter(this);
+    connect(m_promptEdit, &QPlainTextEdit::textChanged, this, &PromptPanel::updateVocabularyWarning);
+    connect(
+        m_promptEdit, &QPlainTextEdit::cursorPositionChanged, this, &PromptPanel::updateVocabularyWarning);
+
+    // Under the prompt, quiet until the prompt has a word the pack does not know.
+    m_vocabularyWarning = new QLabel(this);
+    m_vocabularyWarning->setObjectName(QStringLiteral("promptVocabularyWarning"));
+    m_vocabularyWarning->setWordWrap(true);
+    m_vocabularyWarning->setTextFormat(Qt::PlainText);
+    m_vocabularyWarning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_vocabularyWarning->setStyleSheet(QStringLiteral("color: #e3b55b; font-size: small;"));
+    m_vocabularyWarning->hide();
 
     m_negativeEdit = new QPlainTextEdit(this);
     m_negativeEdit->setObjectName(QStringLiteral("negativePromptEdit"));
@@ -107,6 +122,7 @@ PromptPanel::PromptPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(promptLabel);
     layout->addWidget(m_promptEdit, 2);
+    layout->addWidget(m_vocabularyWarning);
     layout->addWidget(negativeLabel);
     layout->addWidget(m_negativeEdit, 1);
     layout->addWidget(m_generateButton);
@@ -114,7 +130,9 @@ PromptPanel::PromptPanel(QWidget* parent)
     layout->addWidget(historyLabel);
     layout->addWidget(m_historySearch);
     layout->addWidget(m_historyList, 3);
-    setMinimumSize(240, 320);
+    // Only a width: the height is what the rows need (the layout's minimum), which grows while the
+    // unknown-words line shows.
+    setMinimumWidth(240);
 
     rebuildHistoryList();
 }
@@ -137,6 +155,44 @@ void PromptPanel::setPrompt(const QString& prompt)
 void PromptPanel::setNegativePrompt(const QString& negative)
 {
     m_negativeEdit->setPlainText(negative);
+}
+
+void PromptPanel::setVocabulary(const QStringList& words)
+{
+    if (words == m_vocabulary)
+        return;
+    m_vocabulary = words;
+    m_promptEdit->setWords(words);
+    m_vocabularyWarning->setToolTip(
+        tr("<p>The words this model knows (Ctrl+Space in the prompt lists them):<br>%1</p>")
+            .arg(words.join(QStringLiteral(", ")).toHtmlEscaped()));
+    updateVocabularyWarning();
+}
+
+void PromptPanel::updateVocabularyWarning()
+{
+    const QString warning = core::unknownWordsWarning(m_promptEdit->settledText(), m_vocabulary);
+    if (warning != m_vocabularyWarning->text()) {
+        m_vocabularyWarning->setText(warning);
+        fitVocabularyWarning();
+    }
+    m_vocabularyWarning->setVisible(!warning.isEmpty());
+}
+
+void PromptPanel::fitVocabularyWarning()
+{
+    // A wrapped label's minimum height is guessed for a width other than its own, and a dock does
+    // not ask for height-for-width: the label asks for the lines it has, so that the panel (and its
+    // dock) grows instead of the label running over the prompt.
+    const int width = layout()->contentsRect().width();
+    if (width > 0 && !m_vocabularyWarning->text().isEmpty())
+        m_vocabularyWarning->setMinimumHeight(m_vocabularyWarning->heightForWidth(width));
+}
+
+void PromptPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitVocabularyWarning();
 }
 
 void PromptPanel::focusPrompt()

@@ -30,6 +30,9 @@ struct ModelPackEntry {
     int maxFrames = 0; // the longest clip a job may ask for (windows make long clips)
     int frameStep = 1; // the pack makes 1 + frameStep·n frames (Wan: 4); others are rounded up and trimmed
     QString cardPath; // MODEL_CARD.md when the pack has one
+    // The words a pack that reads words knows (the manifest's "vocabulary", sorted); empty for
+    // packs that read any text. The prompt editor completes these and names the others.
+    QStringList vocabulary;
 
     bool ok() const { return error.isEmpty(); }
 };

@@ -31,8 +31,8 @@ using inference::RestorationScore;
 // OpenCV's baselines and the contact sheet.
 struct ModelEvalRequest : inference::ModelEvalOptions {
     int restorationClips = 10; // clips for inpainting and for interpolation; 0: skip both
-    // Non-empty: a PNG contact sheet of the first `sheetClips` text-to-video clips of each group, a
-    // row per clip (every other frame, twice the size), its caption and what the scorer read.
+    // Non-empty: a palette PNG contact sheet of the first `sheetClips` text-to-video clips of each
+    // group, a row per clip (contact_sheet.h: its frames scaled up, its caption, what the scorer read).
     std::string sheet;
     int sheetClips = 8;
 };
