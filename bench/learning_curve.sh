@@ -28,7 +28,8 @@ mkdir -p "$out"
 tsv=$out/curve.tsv
 [ -f "$tsv" ] || printf 'minutes\tsteps\tseen_colour\tseen_shape\tseen_direction\tseen_background\theld_colour\theld_shape\theld_direction\theld_background\tflicker\tinpaint_gain_db\tinterp_gain_db\n' >"$tsv"
 done_minutes=$(awk -F'\t' 'NR > 1 { m = $1 } END { print m + 0 }' "$tsv")
-for ((i = 1; i <= points; i++)); do
+before=$(($(wc -l <"$tsv") - 1)) # points already on the curve: logs are numbered after them
+for ((i = before + 1; i <= before + points; i++)); do
     start=$(date +%s)
     "$cli" train "$@" --minutes "$minutes" -o "$out/pack" 2>"$out/train-$i.log" >/dev/null \
         || { tail -3 "$out/train-$i.log" >&2; exit 1; }
