@@ -152,7 +152,8 @@ ClipReading readClip(const at::Tensor& input)
         if (away.sum().item<int64_t>() > 0) {
             auto pixels = clip.flatten(1).index({ torch::indexing::Slice(), away.flatten() });
             auto mean = pixels.mean(1);
-            r.background = nearestColour({ mean[0].item<double>(), mean[1].item<double>(), mean[2].item<double>() });
+            r.background
+                = nearestColour({ mean[0].item<double>(), mean[1].item<double>(), mean[2].item<double>() });
         }
     }
 

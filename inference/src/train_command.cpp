@@ -42,8 +42,9 @@ TrainPackResult trainModelPack(const TrainPackOptions& o,
     // whose latent is the pixels rearranged has no VAE to train.
     const bool learnedVae = nativeConfig(o.config).learnedVae();
     if (!learnedVae && o.vaeSteps > 0)
-        throw std::invalid_argument("config " + o.config + " has no VAE to train (its latent is the pixels "
-            "rearranged): leave out --vae-steps");
+        throw std::invalid_argument("config " + o.config
+            + " has no VAE to train (its latent is the pixels "
+              "rearranged): leave out --vae-steps");
     options.vaeSteps = !learnedVae ? 0 : o.vaeSteps >= 0 ? std::min(o.vaeSteps, o.steps) : o.steps / 5;
     options.minSnrGamma = o.minSnrGamma;
     options.maxSeconds = 60.0 * o.minutes;

@@ -519,8 +519,9 @@ TrainResult trainNativeModel(const TrainerOptions& o,
                 for (size_t i = 0; i < alphas.size(); ++i) {
                     const double snr = alphas[i] * alphas[i] / std::max(1e-12, sigmas[i] * sigmas[i]);
                     weights.push_back(prediction == Prediction::V ? std::min(1.0, o.minSnrGamma / (snr + 1))
-                            : prediction == Prediction::Epsilon   ? std::min(snr, o.minSnrGamma) / std::max(snr, 1e-12)
-                                                                  : std::min(snr, o.minSnrGamma));
+                            : prediction == Prediction::Epsilon
+                            ? std::min(snr, o.minSnrGamma) / std::max(snr, 1e-12)
+                            : std::min(snr, o.minSnrGamma));
                 }
                 perSample = perSample * torch::tensor(weights, torch::kFloat64).to(device, torch::kFloat32);
             }

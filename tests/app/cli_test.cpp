@@ -470,8 +470,10 @@ TEST_F(CliDiffusion, GeneratesWithTheShippedDefaultModel)
     const auto info = runProcess(KINORA_CLI_PATH, { "info", out, "--json" });
     ASSERT_EQ(info.exitCode, 0) << info.err;
     const auto meta = nlohmann::json::parse(info.out);
-    EXPECT_EQ(meta.at("frames").get<int>(), 16);
-    EXPECT_EQ(meta.at("width").get<int>(), 64);
+    EXPECT_EQ(meta.at("frames").get<int>(), 8);
+    EXPECT_EQ(meta.at("width").get<int>(), 32);
+    EXPECT_EQ(r.err.find("does not know"), std::string::npos)
+        << "every word of the caption is the pack's: " << r.err;
 }
 
 TEST_F(CliDiffusion, MissingModelExitsOneListingThePlacesTried)

@@ -90,13 +90,13 @@ TEST_F(ModelCatalogTest, TheShippedPackReadsWithItsDefaults)
     EXPECT_EQ(pack->name, QStringLiteral("kinora-default"));
     EXPECT_EQ(pack->family, QStringLiteral("kinora-native"));
     EXPECT_EQ(pack->config, QStringLiteral("default"));
-    EXPECT_EQ(pack->width, 64);
-    EXPECT_EQ(pack->height, 64);
-    EXPECT_EQ(pack->frames, 16);
+    EXPECT_EQ(pack->width, 32);
+    EXPECT_EQ(pack->height, 32);
+    EXPECT_EQ(pack->frames, 8);
     EXPECT_DOUBLE_EQ(pack->fps, 8.0);
     EXPECT_EQ(pack->steps, 20);
     EXPECT_EQ(pack->sampler, QStringLiteral("dpm++2m"));
-    // VAE 4x (three levels) times the U-Net's 2x (two levels): the engine refuses anything else.
+    // The 2x space-to-depth latent times the U-Net's 4x (three levels): the engine refuses anything else.
     EXPECT_EQ(pack->sizeMultiple, 8);
     EXPECT_GE(pack->maxFrames, 4 * pack->frames);
     EXPECT_TRUE(QFileInfo(pack->cardPath).isFile());
@@ -122,7 +122,8 @@ TEST_F(ModelCatalogTest, BrokenPacksAreListedWithTheirError)
     EXPECT_EQ(weights->origin, QStringLiteral("added"));
     EXPECT_TRUE(weights->error.contains(QStringLiteral("denoiser.safetensors")))
         << weights->error.toStdString();
-    EXPECT_TRUE(weights->error.contains(QStringLiteral("vae.safetensors"))) << weights->error.toStdString();
+    EXPECT_TRUE(weights->error.contains(QStringLiteral("text_encoder.safetensors")))
+        << weights->error.toStdString();
 
     const ModelPackEntry* gone = find(packs, missing);
     ASSERT_NE(gone, nullptr);

@@ -57,8 +57,8 @@ TEST(WordTokens, OneTokenPerGrammarWordInOrderAndUnknownWordsNamed)
 {
     TextEncoder enc(nativeConfig("default"));
     ASSERT_TRUE(enc->byWords());
-    const auto tokens = enc->tokenize({ "A red circle on a blue background", "a blue circle on a red background",
-        "a dragon, flying", "" });
+    const auto tokens = enc->tokenize(
+        { "A red circle on a blue background", "a blue circle on a red background", "a dragon, flying", "" });
     ASSERT_EQ(tokens.ids.size(1), 8);
     const auto& v = enc->vocabulary;
     const auto id = [&v](const std::string& w) {
@@ -73,8 +73,10 @@ TEST(WordTokens, OneTokenPerGrammarWordInOrderAndUnknownWordsNamed)
     EXPECT_EQ(tokens.ids[2][3].item<int64_t>(), enc->unk);
     EXPECT_EQ(tokens.ids[2][4].item<int64_t>(), enc->pad);
     EXPECT_EQ(tokens.mask[3].sum().item<int64_t>(), 1);
-    EXPECT_EQ(enc->unknownWords("a Dragon flying left, a dragon"), (std::vector<std::string> { "dragon", "flying" }));
-    EXPECT_TRUE(enc->unknownWords("a small cyan star moving quickly up-left on a black textured background").empty());
+    EXPECT_EQ(enc->unknownWords("a Dragon flying left, a dragon"),
+        (std::vector<std::string> { "dragon", "flying" }));
+    EXPECT_TRUE(
+        enc->unknownWords("a small cyan star moving quickly up-left on a black textured background").empty());
     // Word order reaches the encoding: a caption and its inverse differ.
     enc->eval();
     torch::NoGradGuard noGrad;

@@ -198,7 +198,8 @@ TEST(TrainerTasks, MasksCoverEveryTaskAndHoleKind)
 // from the pixels at the first step, and a VAE phase is refused.
 TEST(TrainerDefault, TrainsTheFixedLatentDesignAndWritesItsVocabulary)
 {
-    const fs::path root = fs::temp_directory_path() / ("kinora-trainer-default-" + std::to_string(::getpid()));
+    const fs::path root
+        = fs::temp_directory_path() / ("kinora-trainer-default-" + std::to_string(::getpid()));
     fs::remove_all(root);
     TrainerOptions o;
     o.config = "default";
