@@ -35,11 +35,11 @@ QStringList kindsIn(const QStringList& vocabulary)
         kinds << tr("shapes");
     if (any(inf::proceduralDirections()))
         kinds << tr("directions");
-    if (any({ "small", "large" }))
+    if (any(inf::proceduralSizes()))
         kinds << tr("sizes");
-    if (any({ "slowly", "quickly" }))
+    if (any(inf::proceduralSpeeds()))
         kinds << tr("speeds");
-    if (any({ "gradient", "textured" }))
+    if (any(inf::proceduralBackgroundStyles()))
         kinds << tr("background styles");
     return kinds;
 }

@@ -44,10 +44,9 @@ std::vector<std::string> unknownWords(std::string_view prompt, const std::vector
 const std::vector<std::string>& captionGrammarWords()
 {
     static const std::vector<std::string> words = [] {
-        std::set<std::string> all { "a", "an", "and", "on", "background", "moving", "standing", "still",
-            "small", "large", "slowly", "quickly" };
+        std::set<std::string> all { "a", "an", "and", "on", "background", "moving", "standing", "still" };
         for (const auto* list : { &proceduralColours(), &proceduralShapes(), &proceduralDirections(),
-                 &proceduralBackgroundStyles() })
+                 &proceduralSizes(), &proceduralSpeeds(), &proceduralBackgroundStyles() })
             all.insert(list->begin(), list->end());
         all.erase("plain"); // a plain background is said by naming no style
         return std::vector<std::string>(all.begin(), all.end());

@@ -66,8 +66,8 @@ void validate(const ObjectSpec& o)
 {
     check(contains(proceduralShapes(), o.shape), "shape", o.shape);
     check(palette().count(o.colour) == 1, "colour", o.colour);
-    check(o.size.empty() || o.size == "small" || o.size == "large", "size", o.size);
-    check(o.speed.empty() || o.speed == "slowly" || o.speed == "quickly", "speed", o.speed);
+    check(o.size.empty() || contains(proceduralSizes(), o.size), "size", o.size);
+    check(o.speed.empty() || contains(proceduralSpeeds(), o.speed), "speed", o.speed);
     check(o.direction.empty() || contains(proceduralDirections(), o.direction), "direction", o.direction);
 }
 
@@ -185,6 +185,18 @@ const std::vector<std::string>& proceduralBackgroundStyles()
 {
     static const std::vector<std::string> styles { "plain", "gradient", "textured" };
     return styles;
+}
+
+const std::vector<std::string>& proceduralSizes()
+{
+    static const std::vector<std::string> sizes { "small", "large" };
+    return sizes;
+}
+
+const std::vector<std::string>& proceduralSpeeds()
+{
+    static const std::vector<std::string> speeds { "slowly", "quickly" };
+    return speeds;
 }
 
 std::vector<double> colourValue(const std::string& name)
@@ -329,7 +341,13 @@ SceneSpec randomSceneSpec(std::mt19937_64& rng, const SceneSampling& how)
     };
     auto uniform
         = [&rng](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
-    static const std::vector<std::string> sizes { "", "small", "large" }, speeds { "", "slowly", "quickly" };
+    auto orNone = [](const std::vector<std::string>& words) {
+        std::vector<std::string> all { "" };
+        all.insert(all.end(), words.begin(), words.end());
+        return all;
+    };
+    static const std::vector<std::string> sizes = orNone(proceduralSizes()),
+                                          speeds = orNone(proceduralSpeeds());
 
     SceneSpec scene;
     scene.bounce = !how.evaluation;

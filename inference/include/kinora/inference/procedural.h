@@ -56,6 +56,9 @@ const std::vector<std::string>& proceduralColours();
 const std::vector<std::string>& proceduralShapes();
 const std::vector<std::string>& proceduralDirections();
 const std::vector<std::string>& proceduralBackgroundStyles();
+// The size and speed words a caption may add (none: the middle size, the middle speed).
+const std::vector<std::string>& proceduralSizes();
+const std::vector<std::string>& proceduralSpeeds();
 // RGB in [0, 1] of a colour name; throws std::invalid_argument for an unknown name.
 std::vector<double> colourValue(const std::string& name);
 
