@@ -24,7 +24,7 @@ NativeConfig nativeConfig(const std::string& name)
         return c;
     }
     if (name == "default") {
-        // Chosen by learning curves on a 2-core CPU (docs/architecture.md, "The default model"):
+        // Chosen by learning curves on a 2-core CPU (resources/models/kinora-default/MODEL_CARD.md):
         // 32x32 pixels as a 12 x 16 x 16 latent, words as tokens, a frame channel.
         c.spaceToDepth = 2;
         c.latentChannels = 12;
